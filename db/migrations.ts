@@ -1,0 +1,35 @@
+/**
+ * The SQL migrations, embedded in the program so a compiled executable carries them.
+ * drizzle-kit writes a new `NNNN_name.sql` and a journal entry; add its import below
+ * (a test fails when the journal names a migration that is not listed here).
+ */
+
+import m0000 from "./migrations/0000_init.sql" with { type: "text" }
+import journal from "./migrations/meta/_journal.json" with { type: "json" }
+
+const files: Record<string, string> = { "0000_init": m0000 }
+
+export interface Migration {
+  tag: string
+  /** drizzle-kit's timestamp for the migration; the applied marker, as in drizzle's own migrator. */
+  createdAt: number
+  hash: string
+  statements: string[]
+}
+
+/** Every migration in journal order, ready to apply. */
+export function embeddedMigrations(): Migration[] {
+  return journal.entries.map((entry) => {
+    const sql = files[entry.tag]
+    if (sql === undefined) throw new Error(`migration ${entry.tag} is in the journal but not embedded`)
+    return {
+      tag: entry.tag,
+      createdAt: entry.when,
+      hash: new Bun.CryptoHasher("sha256").update(sql).digest("hex"),
+      statements: sql
+        .split("--> statement-breakpoint")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    }
+  })
+}

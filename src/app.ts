@@ -1,0 +1,75 @@
+/** The Hono application: middleware, routers, and the one error envelope. */
+import { Hono } from "hono"
+import { cors } from "hono/cors"
+import { HTTPException } from "hono/http-exception"
+import { requestId } from "hono/request-id"
+import { secureHeaders } from "hono/secure-headers"
+import type { Config } from "./config.ts"
+import { AppError, ERROR_STATUS, toErrorBody } from "./errors.ts"
+import { authRoutes } from "./http/auth.ts"
+import { conversationRoutes } from "./http/conversations.ts"
+import type { AppEnv } from "./http/types.ts"
+import type { Logger } from "./logger.ts"
+import type { Services } from "./services/index.ts"
+
+export interface AppDeps {
+  services: Services
+  config: Config
+  logger: Logger
+  /** Answers whether the database responds, for /readyz. */
+  ready: () => Promise<boolean>
+}
+
+/** Builds the HTTP application. */
+export function createApp({ services, config, logger, ready }: AppDeps) {
+  const app = new Hono<AppEnv>()
+
+  app.use(requestId())
+  app.use(async function requestLog(c, next) {
+    const started = performance.now()
+    c.set("log", logger.child({ requestId: c.var.requestId }))
+    await next()
+    const userId = c.var.user?.id
+    c.var.log.info(
+      {
+        event: "http",
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        userId,
+        ms: Math.round(performance.now() - started),
+      },
+      "request",
+    )
+  })
+  app.use(secureHeaders())
+  app.use(
+    "/api/*",
+    cors({
+      origin: (origin) =>
+        config.corsOrigins.includes("*") || config.corsOrigins.includes(origin) ? origin : null,
+      credentials: true,
+    }),
+  )
+
+  app.get("/healthz", (c) => c.json({ ok: true }))
+  app.get("/readyz", async (c) => ((await ready()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)))
+
+  app.route("/api", authRoutes(services, config.jwtTtlSeconds))
+  app.route("/api/conversations", conversationRoutes(services))
+
+  app.notFound((c) =>
+    c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+  )
+  app.onError((err, c) => {
+    if (err instanceof HTTPException && !(err instanceof AppError)) {
+      const code = err.status === 413 ? "BAD_REQUEST" : err.status === 401 ? "UNAUTHORIZED" : "BAD_REQUEST"
+      return c.json({ error: { code, message: err.message || "Bad request" } }, err.status)
+    }
+    const body = toErrorBody(err)
+    if (body.code === "INTERNAL")
+      (c.var.log ?? logger).error({ err, event: "http_error" }, "unexpected error")
+    return c.json({ error: body }, ERROR_STATUS[body.code])
+  })
+  return app
+}

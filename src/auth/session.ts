@@ -1,0 +1,27 @@
+/** Turns a token into the live user it names: signature, expiry, existence and revocation. */
+
+import { AppError } from "../errors.ts"
+import type { UserRow, UserService } from "../services/userService.ts"
+import type { TokenClaims, Tokens } from "./tokens.ts"
+
+export interface Session {
+  user: UserRow
+  claims: TokenClaims
+}
+
+/** Resolves tokens to sessions; every HTTP request and socket handshake goes through it. */
+export function createSessions(tokens: Tokens, users: UserService) {
+  return {
+    async fromToken(token: string | undefined | null): Promise<Session> {
+      if (!token) throw new AppError("UNAUTHORIZED", "Authentication token is missing")
+      const claims = await tokens.verify(token)
+      const user = await users.findById(claims.userId)
+      if (!user) throw new AppError("UNAUTHORIZED", "The user of this token no longer exists")
+      if (user.tokenVersion !== claims.version)
+        throw new AppError("UNAUTHORIZED", "Authentication token has been revoked")
+      return { user, claims }
+    },
+  }
+}
+
+export type Sessions = ReturnType<typeof createSessions>

@@ -1,0 +1,63 @@
+/** Signs and verifies the HS256 session tokens that HTTP and sockets both accept. */
+import { sign, verify } from "hono/jwt"
+import { JwtTokenExpired, JwtTokenSignatureMismatched } from "hono/utils/jwt/types"
+import { AppError } from "../errors.ts"
+
+export interface TokenClaims {
+  userId: number
+  /** The user's token version when it was issued; a bump revokes it. */
+  version: number
+  /** Seconds since the epoch. */
+  expiresAt: number
+}
+
+export interface Tokens {
+  issue(userId: number, version: number): Promise<{ token: string; expiresAt: number }>
+  /** Throws UNAUTHORIZED with a message that says what is wrong with the token. */
+  verify(token: string): Promise<TokenClaims>
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+
+/** Token service bound to one secret and lifetime. */
+export function createTokens({ secret, ttlSeconds }: { secret: string; ttlSeconds: number }): Tokens {
+  return {
+    async issue(userId, version) {
+      const now = Math.floor(Date.now() / 1000)
+      const expiresAt = now + ttlSeconds
+      const token = await sign(
+        { sub: String(userId), ver: version, iat: now, exp: expiresAt },
+        secret,
+        "HS256",
+      )
+      return { token, expiresAt }
+    },
+    async verify(token) {
+      if (token.length > 4096 || !JWT_SHAPE.test(token)) {
+        throw new AppError("UNAUTHORIZED", "Authentication token is malformed")
+      }
+      let payload: Record<string, unknown>
+      try {
+        payload = await verify(token, secret, "HS256")
+      } catch (err) {
+        if (err instanceof JwtTokenExpired)
+          throw new AppError("UNAUTHORIZED", "Authentication token has expired")
+        if (err instanceof JwtTokenSignatureMismatched) {
+          throw new AppError("UNAUTHORIZED", "Authentication token signature is invalid")
+        }
+        throw new AppError("UNAUTHORIZED", "Authentication token is malformed")
+      }
+      const userId = Number(payload.sub)
+      const { ver, exp } = payload
+      if (
+        !Number.isSafeInteger(userId) ||
+        userId <= 0 ||
+        typeof ver !== "number" ||
+        typeof exp !== "number"
+      ) {
+        throw new AppError("UNAUTHORIZED", "Authentication token is malformed")
+      }
+      return { userId, version: ver, expiresAt: exp }
+    },
+  }
+}

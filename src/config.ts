@@ -1,0 +1,104 @@
+/** Settings from the environment, parsed once with defaults; invalid values stop the start. */
+import { z } from "zod"
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const
+
+/** Parses "7d", "12h", "30m", "45s" or a number of seconds into seconds. */
+export function parseDuration(value: string): number | undefined {
+  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(value.trim())
+  if (!match) return undefined
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? "s") as "s" | "m" | "h" | "d"]
+  const seconds = Number(match[1]) * unit
+  return seconds > 0 ? seconds : undefined
+}
+
+const duration = z.string().transform((value, ctx) => {
+  const seconds = parseDuration(value)
+  if (seconds === undefined) {
+    ctx.addIssue({ code: "custom", message: 'expected a duration such as "7d", "12h", "30m" or seconds' })
+    return z.NEVER
+  }
+  return seconds
+})
+
+const port = z.coerce.number().int().min(0).max(65535)
+const positiveInt = z.coerce.number().int().positive()
+const nonNegativeInt = z.coerce.number().int().min(0)
+
+const envSchema = z.object({
+  PORT: port.default(3001),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/, "expected file:, libsql://, http(s):// or ws(s)://")
+    .default("file:./data/chat.db"),
+  DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
+  DATABASE_SYNCHRONOUS: z.enum(["NORMAL", "FULL"]).default("NORMAL"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_TTL: duration.default(7 * 86400),
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.literal("*"), z.url({ protocol: /^https?$/ })]))),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  MAX_HTTP_BUFFER_SIZE: positiveInt.default(64 * 1024),
+  MAX_PARTICIPANTS: positiveInt.default(1000),
+  RATE_LIMIT_MESSAGES_PER_SECOND: nonNegativeInt.default(20),
+  RATE_LIMIT_MESSAGES_BURST: positiveInt.default(40),
+})
+
+export type Config = {
+  port: number
+  host: string
+  databaseUrl: string
+  databaseAuthToken?: string
+  databaseSynchronous: "NORMAL" | "FULL"
+  dataDir: string
+  /** Undefined until resolved at start (environment or the data folder's secret file). */
+  jwtSecret?: string
+  jwtTtlSeconds: number
+  corsOrigins: string[]
+  logLevel: (typeof LOG_LEVELS)[number]
+  maxHttpBufferSize: number
+  maxParticipants: number
+  rateLimit: { messagesPerSecond: number; messagesBurst: number }
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the configuration from an environment; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", as in most shells' `VAR= command`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""))
+  const parsed = envSchema.safeParse(present)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`)
+  }
+  const e = parsed.data
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databaseAuthToken: e.DATABASE_AUTH_TOKEN,
+    databaseSynchronous: e.DATABASE_SYNCHRONOUS,
+    dataDir: e.DATA_DIR,
+    jwtSecret: e.JWT_SECRET,
+    jwtTtlSeconds: e.JWT_TTL,
+    corsOrigins: e.CORS_ORIGINS,
+    logLevel: e.LOG_LEVEL,
+    maxHttpBufferSize: e.MAX_HTTP_BUFFER_SIZE,
+    maxParticipants: e.MAX_PARTICIPANTS,
+    rateLimit: {
+      messagesPerSecond: e.RATE_LIMIT_MESSAGES_PER_SECOND,
+      messagesBurst: e.RATE_LIMIT_MESSAGES_BURST,
+    },
+  }
+}

@@ -1,0 +1,77 @@
+/** Opens the database (a local SQLite file or a libSQL server), tunes it and applies migrations. */
+import { mkdirSync } from "node:fs"
+import { dirname } from "node:path"
+import { type Client, createClient } from "@libsql/client"
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
+import { embeddedMigrations } from "../db/migrations.ts"
+import * as schema from "../db/schema.ts"
+
+export type Db = LibSQLDatabase<typeof schema>
+
+export interface Database {
+  db: Db
+  client: Client
+  /** True for a local file: single writer, pragmas apply. */
+  local: boolean
+  close(): void
+}
+
+export interface DatabaseOptions {
+  url: string
+  authToken?: string
+  synchronous?: "NORMAL" | "FULL"
+  busyTimeoutMs?: number
+}
+
+const MIGRATIONS_TABLE = "__drizzle_migrations"
+
+/** Opens the database, sets WAL/foreign keys/busy timeout on local files, and migrates it. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const local = options.url.startsWith("file:")
+  if (local) {
+    const path = localPath(options.url)
+    if (path) mkdirSync(dirname(path), { recursive: true })
+  }
+  // One connection for a local file: SQLite has a single writer anyway, every call on it is
+  // synchronous, and per-connection pragmas (foreign_keys, busy_timeout) then hold for good.
+  const client = createClient({ url: options.url, authToken: options.authToken, concurrency: local ? 1 : 20 })
+  if (local) {
+    await client.execute("PRAGMA journal_mode = WAL")
+    await client.execute(`PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}`)
+    await client.execute("PRAGMA foreign_keys = ON")
+    await client.execute(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
+  }
+  await migrate(client)
+  const db = drizzle(client, { schema })
+  return { db, client, local, close: () => client.close() }
+}
+
+/** The file path of a `file:` URL, or undefined for an in-memory database. */
+export function localPath(url: string): string | undefined {
+  const rest = url.slice("file:".length).replace(/^\/\/(?=\/)/, "")
+  if (rest === "" || rest.startsWith(":memory:")) return undefined
+  return rest.split("?")[0]
+}
+
+/** Applies pending migrations in one batch; compatible with drizzle-kit's own migrations table. */
+async function migrate(client: Client): Promise<void> {
+  await client.execute(
+    `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id INTEGER PRIMARY KEY, hash text NOT NULL, created_at numeric)`,
+  )
+  const last = await client.execute(
+    `SELECT created_at FROM ${MIGRATIONS_TABLE} ORDER BY created_at DESC LIMIT 1`,
+  )
+  const appliedUpTo = Number(last.rows[0]?.created_at ?? 0)
+  const pending = embeddedMigrations().filter((m) => m.createdAt > appliedUpTo)
+  if (pending.length === 0) return
+  await client.batch(
+    pending.flatMap((m) => [
+      ...m.statements,
+      {
+        sql: `INSERT INTO ${MIGRATIONS_TABLE} (hash, created_at) VALUES (?, ?)`,
+        args: [m.hash, m.createdAt],
+      },
+    ]),
+    "write",
+  )
+}

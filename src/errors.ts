@@ -1,0 +1,56 @@
+/** Error codes with a fixed meaning, their HTTP status, and the one body both HTTP and sockets send. */
+import type { z } from "zod"
+
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+} as const
+
+export type ErrorCode = keyof typeof ERROR_STATUS
+
+export interface ErrorBody {
+  code: ErrorCode
+  message: string
+  /** The offending field, for BAD_REQUEST. */
+  field?: string
+  /** When to try again, for RATE_LIMITED. */
+  retryAfterMs?: number
+}
+
+/** An expected failure: its code and message are safe to show to the client. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Pick<ErrorBody, "field" | "retryAfterMs"> = {},
+  ) {
+    super(message)
+    this.name = "AppError"
+  }
+}
+
+/** The client-safe body of any error; anything unexpected becomes INTERNAL with nothing leaked. */
+export function toErrorBody(err: unknown): ErrorBody {
+  if (err instanceof AppError) return { code: err.code, message: err.message, ...err.details }
+  return { code: "INTERNAL", message: "Internal server error" }
+}
+
+/** A validation failure as BAD_REQUEST naming the first offending field. */
+export function fromZodError(error: z.ZodError): AppError {
+  const issue = error.issues[0]
+  const field = issue?.path.length ? issue.path.join(".") : undefined
+  const message = field ? `${field}: ${issue?.message}` : (issue?.message ?? "Invalid payload")
+  return new AppError("BAD_REQUEST", message, field ? { field } : {})
+}
+
+/** Parses input with a schema, throwing BAD_REQUEST instead of a ZodError. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input)
+  if (!result.success) throw fromZodError(result.error)
+  return result.data
+}

@@ -1,0 +1,49 @@
+/** Conversations and their history over HTTP; every route requires a participant. */
+import { Hono } from "hono"
+import { parseInput } from "../errors.ts"
+import { requireAuth } from "../middleware/httpAuth.ts"
+import { createConversationInput, historyQuery, idParam, sendMessageInput } from "../schemas.ts"
+import type { Services } from "../services/index.ts"
+import { type AppEnv, readJson } from "./types.ts"
+
+/** Routes under /api/conversations. */
+export function conversationRoutes(services: Services) {
+  const app = new Hono<AppEnv>()
+  app.use(requireAuth(services.sessions))
+
+  app.post("/", async (c) => {
+    const input = await readJson(c, createConversationInput)
+    const { conversation, created } = await services.conversations.create(c.var.user.id, input)
+    if (created)
+      c.var.log.info(
+        { event: "conversation_created", conversationId: conversation.id },
+        "conversation created",
+      )
+    return c.json(conversation, created ? 201 : 200)
+  })
+
+  app.get("/", async (c) => c.json({ conversations: await services.conversations.list(c.var.user.id) }))
+
+  app.get("/:id", async (c) => {
+    const id = parseInput(idParam, c.req.param("id"))
+    return c.json(await services.conversations.get(id, c.var.user.id))
+  })
+
+  app.get("/:id/messages", async (c) => {
+    const id = parseInput(idParam, c.req.param("id"))
+    const page = parseInput(historyQuery, c.req.query())
+    return c.json(await services.messages.history(c.var.user.id, id, page))
+  })
+
+  // The same send as the socket event, for clients without a socket (bots, scripts).
+  app.post("/:id/messages", async (c) => {
+    const conversationId = parseInput(idParam, c.req.param("id"))
+    const body: unknown = await c.req.json().catch(() => null)
+    const fields = body && typeof body === "object" && !Array.isArray(body) ? body : {}
+    const input = parseInput(sendMessageInput, { ...fields, conversationId })
+    const message = await services.messages.send(c.var.user, input)
+    return c.json({ message }, 201)
+  })
+
+  return app
+}

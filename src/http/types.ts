@@ -1,0 +1,25 @@
+/** Per-request values every router can read through `c.var`. */
+import type { Context } from "hono"
+import type { z } from "zod"
+import type { PublicUser } from "../contract.ts"
+import { AppError, parseInput } from "../errors.ts"
+import type { Logger } from "../logger.ts"
+
+export interface AppEnv {
+  Variables: {
+    requestId: string
+    user: PublicUser
+    log: Logger
+  }
+}
+
+/** The JSON body parsed by `schema`; malformed JSON and invalid fields are BAD_REQUEST. */
+export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  let body: unknown
+  try {
+    body = await c.req.json()
+  } catch {
+    throw new AppError("BAD_REQUEST", "The request body must be JSON")
+  }
+  return parseInput(schema, body)
+}

@@ -1,0 +1,26 @@
+/** Structured logs: one JSON line per event (pretty on an interactive terminal). */
+import pino, { type Logger } from "pino"
+import pretty from "pino-pretty"
+
+export type { Logger }
+
+/** A pino logger; secrets are redacted wherever they might appear. */
+export function createLogger(level: string, options: { pretty?: boolean } = {}): Logger {
+  const opts = {
+    level,
+    base: { service: "causerie" },
+    redact: {
+      paths: [
+        "token",
+        "password",
+        "*.token",
+        "*.password",
+        "req.headers.cookie",
+        "req.headers.authorization",
+      ],
+      censor: "[redacted]",
+    },
+  }
+  // pino-pretty as a stream, not a transport: transports need worker files a compiled binary lacks.
+  return options.pretty ? pino(opts, pretty({ colorize: true, sync: true })) : pino(opts)
+}

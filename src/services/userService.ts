@@ -1,0 +1,66 @@
+/** Accounts: registration, password checks and public profiles. */
+import { eq, inArray } from "drizzle-orm"
+import { users } from "../../db/schema.ts"
+import type { PublicUser } from "../contract.ts"
+import type { Db } from "../db.ts"
+import { AppError } from "../errors.ts"
+import type { RegisterInput } from "../schemas.ts"
+
+export type UserRow = typeof users.$inferSelect
+
+export const toPublicUser = (u: Pick<UserRow, "id" | "email" | "displayName">): PublicUser => ({
+  id: u.id,
+  email: u.email,
+  displayName: u.displayName,
+})
+
+const INVALID_CREDENTIALS = "Invalid email or password"
+
+/** User service over one database. */
+export function createUserService(db: Db) {
+  // Verified against when the email is unknown, so both failures take the same time.
+  let dummyHash: Promise<string> | undefined
+
+  return {
+    async register(input: RegisterInput): Promise<UserRow> {
+      const passwordHash = await Bun.password.hash(input.password, { algorithm: "argon2id" })
+      const [row] = await db
+        .insert(users)
+        .values({ email: input.email, passwordHash, displayName: input.displayName ?? null })
+        .onConflictDoNothing({ target: users.email })
+        .returning()
+      if (!row)
+        throw new AppError("CONFLICT", "An account with this email already exists", { field: "email" })
+      return row
+    },
+
+    /** The user whose password matches; one UNAUTHORIZED for unknown email and wrong password alike. */
+    async authenticate(email: string, password: string): Promise<UserRow> {
+      const row = await db.query.users.findFirst({ where: eq(users.email, email) })
+      dummyHash ??= Bun.password.hash("not-a-real-password", { algorithm: "argon2id" })
+      const ok = await Bun.password.verify(password, row?.passwordHash ?? (await dummyHash))
+      if (!row || !ok) throw new AppError("UNAUTHORIZED", INVALID_CREDENTIALS)
+      return row
+    },
+
+    async findById(id: number): Promise<UserRow | undefined> {
+      return db.query.users.findFirst({ where: eq(users.id, id) })
+    },
+
+    /** The ids among `ids` that name no user. */
+    async unknownIds(ids: number[]): Promise<number[]> {
+      if (ids.length === 0) return []
+      const found = new Set<number>()
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db
+          .select({ id: users.id })
+          .from(users)
+          .where(inArray(users.id, ids.slice(i, i + 500)))
+        for (const r of rows) found.add(r.id)
+      }
+      return ids.filter((id) => !found.has(id))
+    },
+  }
+}
+
+export type UserService = ReturnType<typeof createUserService>

@@ -1,0 +1,65 @@
+/** join_conversation and leave_conversation: room membership, checked against the participants. */
+import type { Logger } from "../logger.ts"
+import { conversationRef } from "../schemas.ts"
+import type { Services } from "../services/index.ts"
+import type { eventHandler } from "./handle.ts"
+import { conversationRoom } from "./rooms.ts"
+import type { ChatSocket } from "./types.ts"
+
+// The seed's confirmation text; clients may display it.
+export const JOINED_MESSAGE = "Vous avez rejoint la conversation"
+
+interface Deps {
+  socket: ChatSocket
+  services: Services
+  logger: Logger
+  handle: ReturnType<typeof eventHandler>
+}
+
+/** Registers the room events on one socket. */
+export function registerConversationEvents({ socket, services, logger, handle }: Deps) {
+  const user = socket.data.user
+
+  socket.on(
+    "join_conversation",
+    handle("join_conversation", conversationRef, async ({ conversationId }) => {
+      await services.conversations.requireMember(conversationId, user.id)
+      const room = conversationRoom(conversationId)
+      const already = socket.rooms.has(room)
+      await socket.join(room)
+      const payload = {
+        conversationId,
+        message: JOINED_MESSAGE,
+        participants: await services.conversations.participants(conversationId),
+      }
+      socket.emit("conversation_joined", payload)
+      if (!already) {
+        socket.to(room).emit("user_joined", { conversationId, user })
+        logger.info(
+          { event: "join_conversation", socketId: socket.id, userId: user.id, conversationId },
+          "joined",
+        )
+      }
+      return payload
+    }),
+  )
+
+  socket.on(
+    "leave_conversation",
+    handle("leave_conversation", conversationRef, async ({ conversationId }) => {
+      const room = conversationRoom(conversationId)
+      // Leaving a room one is not in is harmless, but must not tell a stranger the conversation exists.
+      if (!socket.rooms.has(room)) await services.conversations.requireMember(conversationId, user.id)
+      else {
+        await socket.leave(room)
+        socket.to(room).emit("user_left", { conversationId, user })
+        logger.info(
+          { event: "leave_conversation", socketId: socket.id, userId: user.id, conversationId },
+          "left",
+        )
+      }
+      socket.emit("conversation_left", { conversationId })
+      return { conversationId }
+    }),
+  )
+}

@@ -1,0 +1,51 @@
+/** Starts a real server in-process on port 0 against a fresh SQLite file in a temporary folder. */
+import { Database } from "bun:sqlite"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { loadConfig } from "../../src/config.ts"
+import { createServer, type RunningServer } from "../../src/server.ts"
+
+export interface TestServer {
+  server: RunningServer
+  url: string
+  dir: string
+  dbPath: string
+  /** A read-only look at the database file, to assert on stored rows. */
+  query<T = Record<string, unknown>>(sql: string, ...params: (string | number | null)[]): T[]
+  stop(): Promise<void>
+}
+
+export const TEST_SECRET = "test-secret-that-is-long-enough-0123456789"
+
+/** A server with test-friendly defaults; `env` overrides any setting. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), "causerie-test-"))
+  const dbPath = join(dir, "chat.db")
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: `file:${dbPath}`,
+    DATA_DIR: dir,
+    JWT_SECRET: TEST_SECRET,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    ...env,
+  })
+  const server = await createServer(config)
+  let reader: Database | undefined
+  return {
+    server,
+    url: server.url,
+    dir,
+    dbPath,
+    query(sql, ...params) {
+      reader ??= new Database(dbPath, { readonly: true })
+      return reader.query(sql).all(...params) as never
+    },
+    async stop() {
+      reader?.close()
+      await server.stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
