@@ -55,8 +55,8 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
   app.get("/healthz", (c) => c.json({ ok: true }))
   app.get("/readyz", async (c) => ((await ready()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)))
 
-  app.route("/api", authRoutes(services, config.jwtTtlSeconds))
-  app.route("/api/conversations", conversationRoutes(services))
+  app.route("/api", authRoutes(services, config))
+  app.route("/api/conversations", conversationRoutes(services, config))
 
   app.notFound((c) =>
     c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
@@ -69,6 +69,7 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
     const body = toErrorBody(err)
     if (body.code === "INTERNAL")
       (c.var.log ?? logger).error({ err, event: "http_error" }, "unexpected error")
+    if (body.retryAfterMs !== undefined) c.header("Retry-After", String(Math.ceil(body.retryAfterMs / 1000)))
     return c.json({ error: body }, ERROR_STATUS[body.code])
   })
   return app

@@ -52,7 +52,22 @@ const envSchema = z.object({
   MAX_PARTICIPANTS: positiveInt.default(1000),
   RATE_LIMIT_MESSAGES_PER_SECOND: nonNegativeInt.default(20),
   RATE_LIMIT_MESSAGES_BURST: positiveInt.default(40),
+  RATE_LIMIT_JOINS_PER_SECOND: nonNegativeInt.default(10),
+  RATE_LIMIT_JOINS_BURST: positiveInt.default(30),
+  LOGIN_MAX_FAILURES: nonNegativeInt.default(10),
+  LOGIN_FAILURE_WINDOW: duration.default(15 * 60),
+  MAX_CONNECTIONS_PER_USER: positiveInt.default(20),
+  TRUST_PROXY: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
 })
+
+/** Every environment variable the configuration reads. */
+export const SETTING_NAMES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[]
 
 export type Config = {
   port: number
@@ -68,7 +83,23 @@ export type Config = {
   logLevel: (typeof LOG_LEVELS)[number]
   maxHttpBufferSize: number
   maxParticipants: number
-  rateLimit: { messagesPerSecond: number; messagesBurst: number }
+  rateLimit: {
+    messagesPerSecond: number
+    messagesBurst: number
+    joinsPerSecond: number
+    joinsBurst: number
+    loginMaxFailures: number
+    loginFailureWindowSeconds: number
+  }
+  maxConnectionsPerUser: number
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy: boolean
+  /** The longest a graceful stop may take before the rest is cut short. */
+  shutdownTimeoutMs: number
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string
+  /** "auto": pretty on an interactive terminal, JSON otherwise. */
+  logFormat: "auto" | "json" | "pretty"
 }
 
 export class ConfigError extends Error {}
@@ -99,6 +130,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: {
       messagesPerSecond: e.RATE_LIMIT_MESSAGES_PER_SECOND,
       messagesBurst: e.RATE_LIMIT_MESSAGES_BURST,
+      joinsPerSecond: e.RATE_LIMIT_JOINS_PER_SECOND,
+      joinsBurst: e.RATE_LIMIT_JOINS_BURST,
+      loginMaxFailures: e.LOGIN_MAX_FAILURES,
+      loginFailureWindowSeconds: e.LOGIN_FAILURE_WINDOW,
     },
+    maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+    trustProxy: e.TRUST_PROXY,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    metricsToken: e.METRICS_TOKEN,
+    logFormat: e.LOG_FORMAT,
   }
 }

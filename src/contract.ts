@@ -50,7 +50,27 @@ export interface ClientToServerEvents {
     payload: { messageId: number },
     ack?: AckFn<MessageReadPayload & { duplicate: boolean }>,
   ) => void
+  add_participants: (
+    payload: { conversationId: number; userIds: number[] },
+    ack?: AckFn<{ added: Participant[] }>,
+  ) => void
+  remove_participant: (payload: ParticipantRef, ack?: AckFn<ParticipantRef>) => void
+  change_role: (
+    payload: ParticipantRef & { role: Role },
+    ack?: AckFn<ParticipantRef & { role: Role }>,
+  ) => void
+  update_conversation: (payload: TitleChange, ack?: AckFn<TitleChange>) => void
+  quit_conversation: (payload: ConversationRef, ack?: AckFn<ConversationRef>) => void
+  block_conversation: (payload: ConversationRef, ack?: AckFn<ConversationRef & { blocked: boolean }>) => void
+  unblock_conversation: (
+    payload: ConversationRef,
+    ack?: AckFn<ConversationRef & { blocked: boolean }>,
+  ) => void
 }
+
+type ConversationRef = { conversationId: number }
+type ParticipantRef = { conversationId: number; userId: number }
+type TitleChange = { conversationId: number; title: string | null }
 
 export interface JoinedPayload {
   conversationId: number
@@ -74,6 +94,20 @@ export interface ServerToClientEvents {
   user_left: (payload: { conversationId: number; user: PublicUser }) => void
   /** Every failure, with the event that caused it. */
   error: (payload: ErrorBody & { event?: string }) => void
+  /** The server is stopping: it answers what is in flight, then disconnects; reconnect after the delay. */
+  server_shutdown: (payload: { reconnectAfterMs: number }) => void
+  participant_added: (payload: { conversationId: number; participant: Participant; by: PublicUser }) => void
+  participant_removed: (payload: {
+    conversationId: number
+    userId: number
+    by: PublicUser
+    reason: "removed" | "left"
+  }) => void
+  role_changed: (payload: { conversationId: number; userId: number; role: Role; by: PublicUser }) => void
+  conversation_updated: (payload: { conversationId: number; title: string | null; by: PublicUser }) => void
+  conversation_added: (payload: { conversation: Conversation; by: PublicUser }) => void
+  conversation_blocked: (payload: { conversationId: number }) => void
+  conversation_unblocked: (payload: { conversationId: number }) => void
 }
 
 /** What the server keeps on each socket. */

@@ -1,10 +1,23 @@
 /** Domain events that services publish and the socket layer turns into room broadcasts. */
-import type { Message, MessageReadPayload } from "./contract.ts"
+import type { Conversation, Message, MessageReadPayload, Participant, PublicUser, Role } from "./contract.ts"
 
 export interface DomainEvents {
   /** A message committed; published in commit (= id) order. */
   message_created: Message
   message_read: MessageReadPayload
+  participant_added: {
+    conversationId: number
+    participant: Participant
+    by: PublicUser
+    conversation: Conversation
+  }
+  participant_removed: { conversationId: number; userId: number; by: PublicUser; reason: "removed" | "left" }
+  role_changed: { conversationId: number; userId: number; role: Role; by: PublicUser }
+  conversation_updated: { conversationId: number; title: string | null; by: PublicUser }
+  conversation_blocked: { conversationId: number; userId: number; type: "group" | "direct" }
+  conversation_unblocked: { conversationId: number; userId: number; type: "group" | "direct" }
+  /** Every token of the user was revoked: their sockets must go. */
+  sessions_revoked: { userId: number }
 }
 
 type Listener<T> = (payload: T) => void

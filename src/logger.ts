@@ -17,6 +17,13 @@ export function createLogger(level: string, options: { pretty?: boolean } = {}):
         "*.password",
         "req.headers.cookie",
         "req.headers.authorization",
+        // Never message text or credentials, whatever object carries them.
+        "text",
+        "*.text",
+        "authToken",
+        "*.authToken",
+        "authorization",
+        "*.authorization",
       ],
       censor: "[redacted]",
     },

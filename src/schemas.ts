@@ -43,6 +43,18 @@ export const createConversationInput = z.object({
 })
 
 export const conversationRef = z.object({ conversationId: id })
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: password,
+})
+export const addParticipantsInput = z.object({ conversationId: id, userIds: z.array(id).min(1).max(1000) })
+export const participantRef = z.object({ conversationId: id, userId: id })
+export const changeRoleInput = z.object({ conversationId: id, userId: id, role: z.enum(["admin", "member"]) })
+export const updateConversationInput = z.object({
+  conversationId: id,
+  title: z.string().trim().min(1).max(200, "at most 200 characters").nullable(),
+})
+export const listQuery = z.object({ includeBlocked: z.enum(["true", "false"]).default("false") })
 
 export const sendMessageInput = z
   .object({

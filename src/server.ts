@@ -34,12 +34,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     authToken: config.databaseAuthToken,
     synchronous: config.databaseSynchronous,
   })
-  const services = createServices({
-    db: database.db,
-    jwtSecret: secret,
-    jwtTtlSeconds: config.jwtTtlSeconds,
-    maxParticipants: config.maxParticipants,
-  })
+  const services = createServices({ db: database.db, jwtSecret: secret, config })
   const ready = async () => {
     try {
       await database.client.execute("SELECT 1")
@@ -55,7 +50,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   })
   const engine = new Engine({ path: "/socket.io/", maxHttpBufferSize: config.maxHttpBufferSize })
   io.bind(engine)
-  const detach = attachSockets(io, services, logger)
+  const detach = attachSockets(io, services, logger, config)
 
   const { websocket, idleTimeout } = engine.handler()
   const server = Bun.serve({

@@ -1,10 +1,12 @@
-/** Accounts over HTTP: register, login, logout, and who am I. */
+/** Accounts over HTTP: register, login, logout (here or everywhere), password change, who am I. */
 import { type Context, Hono } from "hono"
 import { deleteCookie, setCookie } from "hono/cookie"
+import type { Config } from "../config.ts"
 import { requireAuth } from "../middleware/httpAuth.ts"
-import { loginInput, registerInput } from "../schemas.ts"
+import { changePasswordInput, loginInput, registerInput } from "../schemas.ts"
 import type { Services } from "../services/index.ts"
 import { toPublicUser, type UserRow } from "../services/userService.ts"
+import { clientAddress } from "./clientAddress.ts"
 import { type AppEnv, readJson } from "./types.ts"
 
 const isHttps = (c: Context) =>
@@ -12,8 +14,10 @@ const isHttps = (c: Context) =>
   c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() === "https"
 
 /** Routes under /api/auth and /api/me. */
-export function authRoutes(services: Services, jwtTtlSeconds: number) {
+export function authRoutes(services: Services, config: Config) {
   const app = new Hono<AppEnv>()
+  const guard = requireAuth(services.sessions, config.corsOrigins)
+  const { loginByEmail, loginByAddress } = services.limits
 
   const startSession = async (c: Context<AppEnv>, user: UserRow) => {
     const { token } = await services.tokens.issue(user.id, user.tokenVersion)
@@ -22,7 +26,7 @@ export function authRoutes(services: Services, jwtTtlSeconds: number) {
       sameSite: "Lax",
       path: "/",
       secure: isHttps(c),
-      maxAge: jwtTtlSeconds,
+      maxAge: config.jwtTtlSeconds,
     })
     return { user: toPublicUser(user), token }
   }
@@ -36,12 +40,18 @@ export function authRoutes(services: Services, jwtTtlSeconds: number) {
 
   app.post("/auth/login", async (c) => {
     const input = await readJson(c, loginInput)
+    const address = clientAddress(c, config.trustProxy)
+    loginByEmail.check(input.email)
+    loginByAddress.check(address)
     try {
       const user = await services.users.authenticate(input.email, input.password)
+      loginByEmail.reset(input.email)
       c.var.log.info({ event: "login", userId: user.id }, "user logged in")
       return c.json(await startSession(c, user))
     } catch (err) {
-      c.var.log.warn({ event: "login_failed" }, "login failed")
+      loginByEmail.fail(input.email)
+      loginByAddress.fail(address)
+      c.var.log.warn({ event: "login_failed", address }, "login failed")
       throw err
     }
   })
@@ -51,7 +61,27 @@ export function authRoutes(services: Services, jwtTtlSeconds: number) {
     return c.json({ ok: true })
   })
 
-  app.get("/me", requireAuth(services.sessions), (c) => c.json({ user: c.var.user }))
+  app.post("/auth/logout-all", guard, async (c) => {
+    await services.users.revokeTokens(c.var.user.id)
+    services.bus.emit("sessions_revoked", { userId: c.var.user.id })
+    deleteCookie(c, "token", { path: "/", secure: isHttps(c) })
+    c.var.log.info({ event: "logout_all", userId: c.var.user.id }, "every session revoked")
+    return c.json({ ok: true })
+  })
+
+  app.post("/auth/password", guard, async (c) => {
+    const input = await readJson(c, changePasswordInput)
+    const user = await services.users.changePassword(c.var.user.id, input.currentPassword, input.newPassword)
+    services.bus.emit("sessions_revoked", { userId: user.id })
+    c.var.log.info(
+      { event: "password_changed", userId: user.id },
+      "password changed; earlier sessions revoked",
+    )
+    // The caller keeps a session: a fresh token with the new version.
+    return c.json(await startSession(c, user))
+  })
+
+  app.get("/me", guard, (c) => c.json({ user: c.var.user }))
 
   return app
 }

@@ -1,28 +1,46 @@
 /** Conversations and their history over HTTP; every route requires a participant. */
 import { Hono } from "hono"
+import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
 import { requireAuth } from "../middleware/httpAuth.ts"
-import { createConversationInput, historyQuery, idParam, sendMessageInput } from "../schemas.ts"
+import { createConversationInput, historyQuery, idParam, listQuery, sendMessageInput } from "../schemas.ts"
 import type { Services } from "../services/index.ts"
+import { participantRoutes } from "./participants.ts"
 import { type AppEnv, readJson } from "./types.ts"
 
 /** Routes under /api/conversations. */
-export function conversationRoutes(services: Services) {
+export function conversationRoutes(services: Services, config: Config) {
   const app = new Hono<AppEnv>()
-  app.use(requireAuth(services.sessions))
+  app.use(requireAuth(services.sessions, config.corsOrigins))
 
   app.post("/", async (c) => {
     const input = await readJson(c, createConversationInput)
     const { conversation, created } = await services.conversations.create(c.var.user.id, input)
-    if (created)
+    if (created) {
       c.var.log.info(
         { event: "conversation_created", conversationId: conversation.id },
         "conversation created",
       )
+      for (const participant of conversation.participants) {
+        if (participant.id === c.var.user.id) continue
+        services.bus.emit("participant_added", {
+          conversationId: conversation.id,
+          participant,
+          by: c.var.user,
+          conversation,
+        })
+      }
+    }
     return c.json(conversation, created ? 201 : 200)
   })
 
-  app.get("/", async (c) => c.json({ conversations: await services.conversations.list(c.var.user.id) }))
+  app.get("/", async (c) => {
+    const { includeBlocked } = parseInput(listQuery, c.req.query())
+    const conversations = await services.conversations.list(c.var.user.id, {
+      includeBlocked: includeBlocked === "true",
+    })
+    return c.json({ conversations })
+  })
 
   app.get("/:id", async (c) => {
     const id = parseInput(idParam, c.req.param("id"))
@@ -38,12 +56,11 @@ export function conversationRoutes(services: Services) {
   // The same send as the socket event, for clients without a socket (bots, scripts).
   app.post("/:id/messages", async (c) => {
     const conversationId = parseInput(idParam, c.req.param("id"))
-    const body: unknown = await c.req.json().catch(() => null)
-    const fields = body && typeof body === "object" && !Array.isArray(body) ? body : {}
-    const input = parseInput(sendMessageInput, { ...fields, conversationId })
+    const input = await readJson(c, sendMessageInput, { conversationId })
     const message = await services.messages.send(c.var.user, input)
     return c.json({ message }, 201)
   })
 
+  app.route("/", participantRoutes(services))
   return app
 }

@@ -13,13 +13,21 @@ export interface AppEnv {
   }
 }
 
-/** The JSON body parsed by `schema`; malformed JSON and invalid fields are BAD_REQUEST. */
-export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+/**
+ * The JSON body, with `fromPath` (ids from the URL) laid over it, parsed by `schema`;
+ * malformed JSON and invalid fields are BAD_REQUEST.
+ */
+export async function readJson<S extends z.ZodType>(
+  c: Context<AppEnv>,
+  schema: S,
+  fromPath: Record<string, unknown> = {},
+): Promise<z.output<S>> {
   let body: unknown
   try {
     body = await c.req.json()
   } catch {
     throw new AppError("BAD_REQUEST", "The request body must be JSON")
   }
-  return parseInput(schema, body)
+  const isObject = body !== null && typeof body === "object" && !Array.isArray(body)
+  return parseInput(schema, isObject ? { ...(body as object), ...fromPath } : body)
 }

@@ -2,22 +2,36 @@
 import { getCookie } from "hono/cookie"
 import { createMiddleware } from "hono/factory"
 import type { Sessions } from "../auth/session.ts"
+import { AppError } from "../errors.ts"
 import type { AppEnv } from "../http/types.ts"
 import { toPublicUser } from "../services/userService.ts"
+import { originAllowed } from "./origin.ts"
 
 /** The token a request carries: `Authorization: Bearer` first, then the cookie. */
 export function requestToken(
   authorization: string | undefined,
   cookie: string | undefined,
-): string | undefined {
-  const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null
-  return match?.[1] ?? cookie
+): { token: string | undefined; fromCookie: boolean } {
+  const bearer = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] : undefined
+  return bearer ? { token: bearer, fromCookie: false } : { token: cookie, fromCookie: cookie !== undefined }
 }
 
-/** Rejects the request with UNAUTHORIZED unless it carries a valid token; sets `c.var.user`. */
-export function requireAuth(sessions: Sessions) {
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"])
+
+/**
+ * Rejects the request with UNAUTHORIZED unless it carries a valid token, and a cookie-authenticated
+ * write with FORBIDDEN unless its origin is allowed; sets `c.var.user`.
+ */
+export function requireAuth(sessions: Sessions, allowedOrigins: string[]) {
   return createMiddleware<AppEnv>(async function requireAuth(c, next) {
-    const token = requestToken(c.req.header("authorization"), getCookie(c, "token"))
+    const { token, fromCookie } = requestToken(c.req.header("authorization"), getCookie(c, "token"))
+    if (fromCookie && !SAFE_METHODS.has(c.req.method)) {
+      const origin = c.req.header("origin")
+      if (!originAllowed(origin, c.req.header("host"), allowedOrigins)) {
+        c.var.log.warn({ event: "origin_refused", origin }, "cookie request from a foreign origin")
+        throw new AppError("FORBIDDEN", "This origin may not use the session cookie")
+      }
+    }
     try {
       const { user } = await sessions.fromToken(token)
       c.set("user", toPublicUser(user))

@@ -2,29 +2,53 @@
 import { parse } from "hono/utils/cookie"
 import type { Socket } from "socket.io"
 import type { Sessions } from "../auth/session.ts"
-import { toErrorBody } from "../errors.ts"
+import { AppError, toErrorBody } from "../errors.ts"
 import type { Logger } from "../logger.ts"
+import type { Presence } from "../services/presence.ts"
 import { toPublicUser } from "../services/userService.ts"
+import { originAllowed } from "./origin.ts"
 
 /** The token a handshake carries, in order: `auth.token`, `?token=`, then the `token` cookie. */
-export function handshakeToken(socket: Socket): string | undefined {
+export function handshakeToken(socket: Socket): { token: string | undefined; fromCookie: boolean } {
   const { auth, query, headers } = socket.handshake
   const fromAuth = (auth as Record<string, unknown> | undefined)?.token
-  if (typeof fromAuth === "string" && fromAuth) return fromAuth
+  if (typeof fromAuth === "string" && fromAuth) return { token: fromAuth, fromCookie: false }
   const fromQuery = query.token
-  if (typeof fromQuery === "string" && fromQuery) return fromQuery
-  const cookie = headers.cookie
-  return cookie ? parse(cookie, "token").token : undefined
+  if (typeof fromQuery === "string" && fromQuery) return { token: fromQuery, fromCookie: false }
+  const token = headers.cookie ? parse(headers.cookie, "token").token : undefined
+  return { token, fromCookie: token !== undefined }
+}
+
+export interface SocketAuthOptions {
+  sessions: Sessions
+  presence: Presence
+  logger: Logger
+  allowedOrigins: string[]
+  maxConnectionsPerUser: number
 }
 
 /**
  * Socket.IO middleware: refuses the connection (a `connect_error` whose message says why, and
  * `data.code`) unless the token is valid and its user still exists.
  */
-export function authenticateSocket(sessions: Sessions, logger: Logger) {
+export function authenticateSocket({
+  sessions,
+  presence,
+  logger,
+  allowedOrigins,
+  maxConnectionsPerUser,
+}: SocketAuthOptions) {
   return async function authenticateSocket(socket: Socket, next: (err?: Error) => void) {
     try {
-      const { user, claims } = await sessions.fromToken(handshakeToken(socket))
+      const { token, fromCookie } = handshakeToken(socket)
+      const { origin, host } = socket.handshake.headers
+      if (fromCookie && !originAllowed(origin, host, allowedOrigins)) {
+        throw new AppError("FORBIDDEN", "This origin may not use the session cookie")
+      }
+      const { user, claims } = await sessions.fromToken(token)
+      if (presence.count(user.id) >= maxConnectionsPerUser) {
+        throw new AppError("RATE_LIMITED", `At most ${maxConnectionsPerUser} connections per user`)
+      }
       socket.data.user = toPublicUser(user)
       socket.data.tokenExpiresAt = claims.expiresAt * 1000
       next()

@@ -1,16 +1,18 @@
-/** Conversations and their participants: creation, listing, and the membership checks every action makes. */
-import { and, eq, inArray, isNull, sql } from "drizzle-orm"
+/** Conversations: creation, one with its participants, and the caller's list. */
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm"
 import { conversations, conversationParticipants as cp, messages, users } from "../../db/schema.ts"
 import type { Conversation, Message, Participant, Role } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { CreateConversationInput } from "../schemas.ts"
+import type { Membership } from "./membership.ts"
 import { messagesByIds } from "./messageRows.ts"
 import type { Presence } from "./presence.ts"
 import type { UserService } from "./userService.ts"
 
 export interface ConversationSummary extends Conversation {
   role: Role
+  blocked: boolean
   lastMessage: Message | null
 }
 
@@ -30,36 +32,18 @@ export interface ConversationDeps {
   db: Db
   users: UserService
   presence: Presence
+  membership: Membership
   maxParticipants: number
 }
 
-/** Conversation service; keeps active memberships cached so permission checks cost no query. */
+/** Conversation service. */
 export function createConversationService({
   db,
   users: userService,
   presence,
+  membership,
   maxParticipants,
 }: ConversationDeps) {
-  // conversation id -> (user id -> role) of active participants, loaded on first use.
-  const memberships = new Map<number, Map<number, Role>>()
-
-  async function members(conversationId: number): Promise<Map<number, Role> | undefined> {
-    const cached = memberships.get(conversationId)
-    if (cached) return cached
-    const exists = await db.query.conversations.findFirst({
-      columns: { id: true },
-      where: eq(conversations.id, conversationId),
-    })
-    if (!exists) return undefined
-    const rows = await db
-      .select({ userId: cp.userId, role: cp.role })
-      .from(cp)
-      .where(and(eq(cp.conversationId, conversationId), isNull(cp.leftAt)))
-    const map = new Map(rows.map((r) => [r.userId, r.role]))
-    memberships.set(conversationId, map)
-    return map
-  }
-
   async function participants(conversationIds: number[]): Promise<Map<number, Participant[]>> {
     const byConversation = new Map<number, Participant[]>(conversationIds.map((id) => [id, []]))
     if (conversationIds.length === 0) return byConversation
@@ -84,21 +68,27 @@ export function createConversationService({
     return byConversation
   }
 
-  const service = {
-    /** The caller's role; NOT_FOUND for an unknown conversation, FORBIDDEN for a non-participant. */
-    async requireMember(conversationId: number, userId: number): Promise<Role> {
-      const map = await members(conversationId)
-      if (!map) throw new AppError("NOT_FOUND", `Conversation ${conversationId} does not exist`)
-      const role = map.get(userId)
-      if (!role)
-        throw new AppError("FORBIDDEN", `You are not a participant of conversation ${conversationId}`)
-      return role
-    },
+  /** Unknown ids and the participant cap, checked before anyone is added. */
+  async function checkNewParticipants(ids: number[], existing: number): Promise<void> {
+    if (ids.length + existing > maxParticipants) {
+      throw new AppError("BAD_REQUEST", `participantIds: at most ${maxParticipants} participants`, {
+        field: "participantIds",
+      })
+    }
+    const unknown = await userService.unknownIds(ids)
+    if (unknown.length > 0) {
+      throw new AppError(
+        "BAD_REQUEST",
+        `participantIds: unknown user ids ${unknown.slice(0, 20).join(", ")}`,
+        {
+          field: "participantIds",
+        },
+      )
+    }
+  }
 
-    /** Ids of the active participants (cached). */
-    async memberIds(conversationId: number): Promise<number[]> {
-      return [...((await members(conversationId))?.keys() ?? [])]
-    },
+  const service = {
+    checkNewParticipants,
 
     /** Creates a group, or a direct conversation (returning the existing one for the same pair). */
     async create(
@@ -115,41 +105,26 @@ export function createConversationService({
           },
         )
       }
-      if (others.length + 1 > maxParticipants) {
-        throw new AppError("BAD_REQUEST", `participantIds: at most ${maxParticipants} participants`, {
-          field: "participantIds",
-        })
-      }
-      const unknown = await userService.unknownIds(others)
-      if (unknown.length > 0) {
-        throw new AppError(
-          "BAD_REQUEST",
-          `participantIds: unknown user ids ${unknown.slice(0, 20).join(", ")}`,
-          {
-            field: "participantIds",
-          },
-        )
-      }
+      await checkNewParticipants(others, 1)
       const directKey =
         input.type === "direct" ? [creatorId, others[0]!].sort((a, b) => a - b).join(":") : null
-      if (directKey) {
-        const existing = await db.query.conversations.findFirst({
-          where: eq(conversations.directKey, directKey),
+      const existingDirect = async () => {
+        const found = await db.query.conversations.findFirst({
+          where: eq(conversations.directKey, directKey!),
         })
-        if (existing) return { conversation: await service.get(existing.id, creatorId), created: false }
+        return found && { conversation: await service.get(found.id, creatorId), created: false }
+      }
+      if (directKey) {
+        const existing = await existingDirect()
+        if (existing) return existing
       }
       const [row] = await db
         .insert(conversations)
         .values({ type: input.type, title: input.title ?? null, createdBy: creatorId, directKey })
         .onConflictDoNothing()
         .returning()
-      if (!row) {
-        // Two creations of the same direct pair raced; the other one won.
-        const existing = await db.query.conversations.findFirst({
-          where: eq(conversations.directKey, directKey!),
-        })
-        return { conversation: await service.get(existing!.id, creatorId), created: false }
-      }
+      // No row: two creations of the same direct pair raced and the other one won.
+      if (!row) return (await existingDirect())!
       // A direct conversation has no admin: neither side may remove the other.
       const creatorRole: Role = input.type === "direct" ? "member" : "admin"
       await db
@@ -158,16 +133,20 @@ export function createConversationService({
           { conversationId: row.id, userId: creatorId, role: creatorRole },
           ...others.map((userId) => ({ conversationId: row.id, userId, role: "member" as const })),
         ])
-      memberships.delete(row.id)
+      membership.invalidate(row.id)
       return { conversation: await service.get(row.id, creatorId), created: true }
     },
 
     /** One conversation with its participants, for a participant. */
     async get(conversationId: number, userId: number): Promise<Conversation> {
-      await service.requireMember(conversationId, userId)
+      await membership.require(conversationId, userId)
+      return (await service.load(conversationId))!
+    },
+
+    /** One conversation with its participants, without a permission check. */
+    async load(conversationId: number): Promise<Conversation | undefined> {
       const row = await db.query.conversations.findFirst({ where: eq(conversations.id, conversationId) })
-      if (!row) throw new AppError("NOT_FOUND", `Conversation ${conversationId} does not exist`)
-      return toConversation(row, (await participants([conversationId])).get(conversationId) ?? [])
+      return row && toConversation(row, (await participants([conversationId])).get(conversationId) ?? [])
     },
 
     /** The active participants of a conversation, with presence. */
@@ -176,15 +155,27 @@ export function createConversationService({
     },
 
     /** The caller's conversations, most recently active first, each with its last message. */
-    async list(userId: number): Promise<ConversationSummary[]> {
+    async list(userId: number, { includeBlocked = false } = {}): Promise<ConversationSummary[]> {
       const lastId = sql<
         number | null
       >`(select max(${messages.id}) from ${messages} where ${messages.conversationId} = ${conversations.id})`
       const rows = await db
-        .select({ conversation: conversations, role: cp.role, lastMessageId: lastId })
+        .select({
+          conversation: conversations,
+          role: cp.role,
+          blockedAt: cp.blockedAt,
+          lastMessageId: lastId,
+        })
         .from(cp)
         .innerJoin(conversations, eq(conversations.id, cp.conversationId))
-        .where(and(eq(cp.userId, userId), isNull(cp.leftAt)))
+        .where(
+          and(
+            eq(cp.userId, userId),
+            isNull(cp.leftAt),
+            // A blocked group is hidden from its blocker; a blocked direct conversation stays visible.
+            includeBlocked ? undefined : or(isNull(cp.blockedAt), eq(conversations.type, "direct")),
+          ),
+        )
       const ids = rows.map((r) => r.conversation.id)
       const [people, lasts] = await Promise.all([
         participants(ids),
@@ -199,6 +190,7 @@ export function createConversationService({
         .map((r) => ({
           ...toConversation(r.conversation, people.get(r.conversation.id) ?? []),
           role: r.role,
+          blocked: r.blockedAt !== null,
           lastMessage: (r.lastMessageId && lastById.get(r.lastMessageId)) || null,
         }))
         .sort((a, b) => activity(b).localeCompare(activity(a)) || b.id - a.id)

@@ -1,30 +1,64 @@
 /** Builds every service over one database; the only place they are wired together. */
 import { createSessions } from "../auth/session.ts"
 import { createTokens } from "../auth/tokens.ts"
+import type { Config } from "../config.ts"
 import type { Db } from "../db.ts"
 import { EventBus } from "../events.ts"
+import { createFailureWindow, createTokenBucket } from "../rateLimit.ts"
 import { createConversationService } from "./conversationService.ts"
+import { createMembership } from "./membership.ts"
 import { createMessageService } from "./messageService.ts"
+import { createParticipantService } from "./participantService.ts"
 import { createMemoryPresence } from "./presence.ts"
 import { createUserService } from "./userService.ts"
 
 export interface ServiceOptions {
   db: Db
   jwtSecret: string
-  jwtTtlSeconds: number
-  maxParticipants: number
+  config: Pick<Config, "jwtTtlSeconds" | "maxParticipants" | "rateLimit">
 }
 
-/** All services, sharing one event bus and presence store. */
-export function createServices({ db, jwtSecret, jwtTtlSeconds, maxParticipants }: ServiceOptions) {
+/** All services, sharing one event bus, presence store and membership cache. */
+export function createServices({ db, jwtSecret, config }: ServiceOptions) {
+  const { rateLimit } = config
   const bus = new EventBus()
   const presence = createMemoryPresence()
+  const membership = createMembership(db)
   const users = createUserService(db)
-  const tokens = createTokens({ secret: jwtSecret, ttlSeconds: jwtTtlSeconds })
+  const tokens = createTokens({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds })
   const sessions = createSessions(tokens, users)
-  const conversations = createConversationService({ db, users, presence, maxParticipants })
-  const messages = createMessageService({ db, conversations, bus })
-  return { bus, presence, users, tokens, sessions, conversations, messages }
+  const conversations = createConversationService({
+    db,
+    users,
+    presence,
+    membership,
+    maxParticipants: config.maxParticipants,
+  })
+  const participants = createParticipantService({ db, bus, membership, conversationService: conversations })
+  const limits = {
+    send: createTokenBucket({
+      perSecond: rateLimit.messagesPerSecond,
+      burst: rateLimit.messagesBurst,
+      what: "messages",
+    }),
+    join: createTokenBucket({
+      perSecond: rateLimit.joinsPerSecond,
+      burst: rateLimit.joinsBurst,
+      what: "joins",
+    }),
+    loginByEmail: createFailureWindow({
+      max: rateLimit.loginMaxFailures,
+      windowMs: rateLimit.loginFailureWindowSeconds * 1000,
+      what: "failed logins for this account",
+    }),
+    loginByAddress: createFailureWindow({
+      max: rateLimit.loginMaxFailures,
+      windowMs: rateLimit.loginFailureWindowSeconds * 1000,
+      what: "failed logins from this address",
+    }),
+  }
+  const messages = createMessageService({ db, membership, bus, sendLimit: limits.send })
+  return { bus, presence, membership, users, tokens, sessions, conversations, participants, messages, limits }
 }
 
 export type Services = ReturnType<typeof createServices>

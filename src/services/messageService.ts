@@ -5,25 +5,29 @@ import type { Message, MessageReadPayload, PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
+import type { createTokenBucket } from "../rateLimit.ts"
 import type { SendMessageInput } from "../schemas.ts"
-import type { ConversationService } from "./conversationService.ts"
+import type { Membership } from "./membership.ts"
 import { selectMessages } from "./messageRows.ts"
 import { createMessageWriter } from "./messageWriter.ts"
 
 export interface MessageDeps {
   db: Db
-  conversations: ConversationService
+  membership: Membership
   bus: EventBus
+  /** Per-sender limit shared by every way of sending. */
+  sendLimit: ReturnType<typeof createTokenBucket>
 }
 
 /** Message service; publishes `message_created` and `message_read` on the bus after commit. */
-export function createMessageService({ db, conversations, bus }: MessageDeps) {
+export function createMessageService({ db, membership, bus, sendLimit }: MessageDeps) {
   const writer = createMessageWriter(db)
 
   return {
     /** Stores a message from `sender`; resolves after commit, once it has been published. */
     async send(sender: PublicUser, input: SendMessageInput): Promise<Message> {
-      await conversations.requireMember(input.conversationId, sender.id)
+      await membership.requireUnblocked(input.conversationId, sender.id)
+      sendLimit.take(sender.id)
       if (input.replyToMessageId != null) {
         const target = await db.query.messages.findFirst({
           columns: { conversationId: true },
@@ -62,7 +66,7 @@ export function createMessageService({ db, conversations, bus }: MessageDeps) {
 
     /** A page of history, newest first; `nextBefore` continues it, null at the oldest end. */
     async history(userId: number, conversationId: number, page: { before?: number; limit: number }) {
-      await conversations.requireMember(conversationId, userId)
+      await membership.require(conversationId, userId)
       const where = and(
         eq(messages.conversationId, conversationId),
         page.before ? lt(messages.id, page.before) : undefined,
@@ -80,7 +84,7 @@ export function createMessageService({ db, conversations, bus }: MessageDeps) {
         where: eq(messages.id, messageId),
       })
       if (!target) throw new AppError("NOT_FOUND", `Message ${messageId} does not exist`)
-      await conversations.requireMember(target.conversationId, userId)
+      await membership.require(target.conversationId, userId)
       const [inserted] = await db
         .insert(messageReads)
         .values({ messageId, userId, readAt: new Date() })

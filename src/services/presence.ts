@@ -3,6 +3,8 @@ export interface Presence {
   connected(userId: number): void
   disconnected(userId: number): void
   isOnline(userId: number): boolean
+  /** Live sockets of the user on this node. */
+  count(userId: number): number
 }
 
 /** In-memory presence for a single node. */
@@ -18,5 +20,6 @@ export function createMemoryPresence(): Presence {
       else sockets.delete(userId)
     },
     isOnline: (userId) => sockets.has(userId),
+    count: (userId) => sockets.get(userId) ?? 0,
   }
 }

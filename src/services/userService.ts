@@ -1,5 +1,5 @@
 /** Accounts: registration, password checks and public profiles. */
-import { eq, inArray } from "drizzle-orm"
+import { eq, inArray, sql } from "drizzle-orm"
 import { users } from "../../db/schema.ts"
 import type { PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
@@ -41,6 +41,32 @@ export function createUserService(db: Db) {
       const ok = await Bun.password.verify(password, row?.passwordHash ?? (await dummyHash))
       if (!row || !ok) throw new AppError("UNAUTHORIZED", INVALID_CREDENTIALS)
       return row
+    },
+
+    /** Revokes every token of the user (logout everywhere); returns the new token version. */
+    async revokeTokens(id: number): Promise<UserRow> {
+      const [row] = await db
+        .update(users)
+        .set({ tokenVersion: sql`${users.tokenVersion} + 1` })
+        .where(eq(users.id, id))
+        .returning()
+      if (!row) throw new AppError("NOT_FOUND", "User not found")
+      return row
+    },
+
+    /** Changes the password after checking the current one; revokes every earlier token. */
+    async changePassword(id: number, currentPassword: string, newPassword: string): Promise<UserRow> {
+      const row = await db.query.users.findFirst({ where: eq(users.id, id) })
+      if (!row || !(await Bun.password.verify(currentPassword, row.passwordHash))) {
+        throw new AppError("UNAUTHORIZED", "The current password is wrong", { field: "currentPassword" })
+      }
+      const passwordHash = await Bun.password.hash(newPassword, { algorithm: "argon2id" })
+      const [updated] = await db
+        .update(users)
+        .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1` })
+        .where(eq(users.id, id))
+        .returning()
+      return updated!
     },
 
     async findById(id: number): Promise<UserRow | undefined> {

@@ -1,29 +1,20 @@
 /** join_conversation and leave_conversation: room membership, checked against the participants. */
-import type { Logger } from "../logger.ts"
 import { conversationRef } from "../schemas.ts"
-import type { Services } from "../services/index.ts"
-import type { eventHandler } from "./handle.ts"
 import { conversationRoom } from "./rooms.ts"
-import type { ChatSocket } from "./types.ts"
+import type { SocketDeps } from "./types.ts"
 
 // The seed's confirmation text; clients may display it.
 export const JOINED_MESSAGE = "Vous avez rejoint la conversation"
 
-interface Deps {
-  socket: ChatSocket
-  services: Services
-  logger: Logger
-  handle: ReturnType<typeof eventHandler>
-}
-
 /** Registers the room events on one socket. */
-export function registerConversationEvents({ socket, services, logger, handle }: Deps) {
+export function registerConversationEvents({ socket, services, logger, handle }: SocketDeps) {
   const user = socket.data.user
 
   socket.on(
     "join_conversation",
     handle("join_conversation", conversationRef, async ({ conversationId }) => {
-      await services.conversations.requireMember(conversationId, user.id)
+      await services.membership.requireUnblocked(conversationId, user.id)
+      services.limits.join.take(user.id)
       const room = conversationRoom(conversationId)
       const already = socket.rooms.has(room)
       await socket.join(room)
@@ -49,7 +40,7 @@ export function registerConversationEvents({ socket, services, logger, handle }:
     handle("leave_conversation", conversationRef, async ({ conversationId }) => {
       const room = conversationRoom(conversationId)
       // Leaving a room one is not in is harmless, but must not tell a stranger the conversation exists.
-      if (!socket.rooms.has(room)) await services.conversations.requireMember(conversationId, user.id)
+      if (!socket.rooms.has(room)) await services.membership.require(conversationId, user.id)
       else {
         await socket.leave(room)
         socket.to(room).emit("user_left", { conversationId, user })

@@ -1,26 +1,44 @@
 /** Wires the Socket.IO server: authentication, per-socket events, and broadcasts of domain events. */
+import type { Config } from "../config.ts"
 import type { Logger } from "../logger.ts"
 import { authenticateSocket } from "../middleware/socketAuth.ts"
 import type { Services } from "../services/index.ts"
+import { relayDomainEvents } from "./broadcasts.ts"
 import { registerConversationEvents } from "./conversations.ts"
 import { eventHandler } from "./handle.ts"
 import { registerMessageEvents } from "./messages.ts"
-import { conversationOfRoom, conversationRoom, userRoom } from "./rooms.ts"
+import { registerParticipantEvents } from "./participants.ts"
+import { conversationOfRoom, userRoom } from "./rooms.ts"
 import type { ChatServer } from "./types.ts"
 
 /** Attaches the chat protocol to `io`; returns a function that detaches the bus listeners. */
-export function attachSockets(io: ChatServer, services: Services, logger: Logger): () => void {
-  io.use(authenticateSocket(services.sessions, logger))
+export function attachSockets(
+  io: ChatServer,
+  services: Services,
+  logger: Logger,
+  config: Pick<Config, "corsOrigins" | "maxConnectionsPerUser">,
+): () => void {
+  io.use(
+    authenticateSocket({
+      sessions: services.sessions,
+      presence: services.presence,
+      logger,
+      allowedOrigins: config.corsOrigins,
+      maxConnectionsPerUser: config.maxConnectionsPerUser,
+    }),
+  )
 
   io.on("connection", (socket) => {
     const user = socket.data.user
     services.presence.connected(user.id)
+    // The personal room: every device of the user, for news that is not about a joined room.
     socket.join(userRoom(user.id))
     logger.info({ event: "connect", socketId: socket.id, userId: user.id }, "socket connected")
 
-    const handle = eventHandler(socket, logger)
-    registerConversationEvents({ socket, services, logger, handle })
-    registerMessageEvents({ socket, services, logger, handle })
+    const deps = { socket, services, logger, handle: eventHandler(socket, logger) }
+    registerConversationEvents(deps)
+    registerMessageEvents(deps)
+    registerParticipantEvents(deps)
 
     // No socket outlives its token.
     const expiry = atTime(socket.data.tokenExpiresAt, () => socket.disconnect(true))
@@ -41,20 +59,7 @@ export function attachSockets(io: ChatServer, services: Services, logger: Logger
     })
   })
 
-  const unsubscribe = [
-    services.bus.on("message_created", (message) => {
-      io.to(conversationRoom(message.conversationId)).emit("new_message", {
-        conversationId: message.conversationId,
-        message,
-      })
-    }),
-    services.bus.on("message_read", (read) => {
-      io.to(conversationRoom(read.conversationId)).emit("message_read", read)
-    }),
-  ]
-  return () => {
-    for (const off of unsubscribe) off()
-  }
+  return relayDomainEvents(io, services)
 }
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1

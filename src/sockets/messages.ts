@@ -1,19 +1,9 @@
 /** send_message and mark_message_read: thin wrappers over the message service. */
-import type { Logger } from "../logger.ts"
 import { markReadInput, sendMessageInput } from "../schemas.ts"
-import type { Services } from "../services/index.ts"
-import type { eventHandler } from "./handle.ts"
-import type { ChatSocket } from "./types.ts"
-
-interface Deps {
-  socket: ChatSocket
-  services: Services
-  logger: Logger
-  handle: ReturnType<typeof eventHandler>
-}
+import type { SocketDeps } from "./types.ts"
 
 /** Registers the message events on one socket; broadcasts come from the service's events. */
-export function registerMessageEvents({ socket, services, logger, handle }: Deps) {
+export function registerMessageEvents({ socket, services, logger, handle }: SocketDeps) {
   const user = socket.data.user
 
   socket.on(

@@ -1,0 +1,102 @@
+/**
+ * Who belongs to which conversation, with which role, and who blocked it: cached in memory
+ * so the permission check before every action costs no query. Every write that changes
+ * membership calls `invalidate`.
+ */
+import { and, eq, isNull } from "drizzle-orm"
+import { conversations, conversationParticipants as cp } from "../../db/schema.ts"
+import type { Role } from "../contract.ts"
+import type { Db } from "../db.ts"
+import { AppError } from "../errors.ts"
+
+export interface Member {
+  role: Role
+  joinedAt: number
+  blocked: boolean
+}
+
+export interface ConversationState {
+  type: "group" | "direct"
+  archived: boolean
+  /** Active participants only (not left, not removed). */
+  members: Map<number, Member>
+}
+
+/** The membership cache over one database. */
+export function createMembership(db: Db) {
+  const cache = new Map<number, ConversationState>()
+
+  async function load(conversationId: number): Promise<ConversationState | undefined> {
+    const cached = cache.get(conversationId)
+    if (cached) return cached
+    const conversation = await db.query.conversations.findFirst({
+      columns: { type: true, archivedAt: true },
+      where: eq(conversations.id, conversationId),
+    })
+    if (!conversation) return undefined
+    const rows = await db
+      .select({ userId: cp.userId, role: cp.role, joinedAt: cp.joinedAt, blockedAt: cp.blockedAt })
+      .from(cp)
+      .where(and(eq(cp.conversationId, conversationId), isNull(cp.leftAt)))
+    const state: ConversationState = {
+      type: conversation.type,
+      archived: conversation.archivedAt !== null,
+      members: new Map(
+        rows.map((r) => [
+          r.userId,
+          { role: r.role, joinedAt: r.joinedAt.getTime(), blocked: r.blockedAt !== null },
+        ]),
+      ),
+    }
+    cache.set(conversationId, state)
+    return state
+  }
+
+  const membership = {
+    load,
+    invalidate(conversationId: number) {
+      cache.delete(conversationId)
+    },
+
+    /** The caller's membership; NOT_FOUND for an unknown conversation, FORBIDDEN for a non-participant. */
+    async require(
+      conversationId: number,
+      userId: number,
+    ): Promise<{ state: ConversationState; member: Member }> {
+      const state = await load(conversationId)
+      if (!state) throw new AppError("NOT_FOUND", `Conversation ${conversationId} does not exist`)
+      const member = state.members.get(userId)
+      if (!member)
+        throw new AppError("FORBIDDEN", `You are not a participant of conversation ${conversationId}`)
+      return { state, member }
+    },
+
+    /** As `require`, and FORBIDDEN unless the caller is an admin of a group. */
+    async requireAdmin(conversationId: number, userId: number) {
+      const found = await membership.require(conversationId, userId)
+      if (found.state.type === "direct") {
+        throw new AppError("FORBIDDEN", "A direct conversation has fixed participants and no admins")
+      }
+      if (found.member.role !== "admin")
+        throw new AppError("FORBIDDEN", "Only an admin of this conversation can do this")
+      return found
+    },
+
+    /**
+     * As `require`, and FORBIDDEN while blocked: a direct conversation that either side blocked,
+     * or a group that the caller blocked (the blocker hears nothing from it).
+     */
+    async requireUnblocked(conversationId: number, userId: number) {
+      const found = await membership.require(conversationId, userId)
+      if (found.state.type === "direct" && [...found.state.members.values()].some((m) => m.blocked)) {
+        throw new AppError("FORBIDDEN", "This conversation is blocked")
+      }
+      if (found.member.blocked)
+        throw new AppError("FORBIDDEN", "You blocked this conversation; unblock it first")
+      return found
+    },
+  }
+  return membership
+}
+
+export type Membership = ReturnType<typeof createMembership>
