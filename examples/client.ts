@@ -11,7 +11,11 @@ const SERVER_URL = process.env.SERVER_URL ?? "http://localhost:3001"
 
 async function signIn(email: string, password: string, displayName: string) {
   const post = (path: string, body: unknown) =>
-    fetch(`${SERVER_URL}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+    fetch(`${SERVER_URL}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    })
   let res = await post("/api/auth/register", { email, password, displayName })
   if (res.status === 409) res = await post("/api/auth/login", { email, password })
   if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`)
@@ -51,7 +55,10 @@ a.on("conversation_joined", (data) => console.log("Conversation rejoint:", data.
 await a.emitWithAck("join_conversation", { conversationId: conversation.id })
 await b.emitWithAck("join_conversation", { conversationId: conversation.id })
 
-const ack = await a.emitWithAck("send_message", { conversationId: conversation.id, text: "Salut tout le monde !" })
+const ack = await a.emitWithAck("send_message", {
+  conversationId: conversation.id,
+  text: "Salut tout le monde !",
+})
 console.log("Acknowledged:", ack.ok ? `message ${ack.message.id}` : ack.error)
 await a.emitWithAck("send_message", {
   conversationId: conversation.id,

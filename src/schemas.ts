@@ -18,7 +18,13 @@ const isHttpUrl = (value: string) => {
   }
 }
 
-export const messageText = z.string().trim().min(1, "must not be empty").max(4000, "at most 4,000 characters")
+/** 1 to 4,000 characters (code points, so an emoji counts once) after trimming. */
+export const messageText = z
+  .string()
+  .max(16_000, "at most 4,000 characters")
+  .trim()
+  .min(1, "must not be empty")
+  .refine((t) => t.length <= 4000 || [...t].length <= 4000, "at most 4,000 characters")
 export const audioUrl = z
   .string()
   .max(2048, "at most 2,048 characters")

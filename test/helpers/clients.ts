@@ -115,3 +115,11 @@ export function closeAll(): void {
 export function join(s: Socket, conversationId: number): Promise<any> {
   return s.timeout(5000).emitWithAck("join_conversation", { conversationId })
 }
+
+/** Registers one fresh user per name, at once; typed as a tuple for destructuring. */
+export function signUpAll<const N extends readonly string[]>(
+  h: TestServer,
+  names: N,
+): Promise<{ -readonly [K in keyof N]: TestUser }> {
+  return Promise.all(names.map((n) => signUp(h, n))) as never
+}

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { loadConfig } from "../../src/config.ts"
-import { createServer, type RunningServer } from "../../src/server.ts"
+import { createServer, type RunningServer, type ServerOptions } from "../../src/server.ts"
 
 export interface TestServer {
   server: RunningServer
@@ -19,7 +19,10 @@ export interface TestServer {
 export const TEST_SECRET = "test-secret-that-is-long-enough-0123456789"
 
 /** A server with test-friendly defaults; `env` overrides any setting. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: ServerOptions = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "causerie-test-"))
   const dbPath = join(dir, "chat.db")
   const config = loadConfig({
@@ -31,7 +34,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     ...env,
   })
-  const server = await createServer(config)
+  const server = await createServer(config, options)
   let reader: Database | undefined
   return {
     server,
