@@ -30,7 +30,9 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
     c.set("log", logger.child({ requestId: c.var.requestId }))
     await next()
     const userId = c.var.user?.id
-    c.var.log.info(
+    // Health probes come every few seconds: keep them out of the info log.
+    const probe = c.req.path === "/healthz" || c.req.path === "/readyz"
+    c.var.log[probe ? "debug" : "info"](
       {
         event: "http",
         method: c.req.method,

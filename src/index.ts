@@ -1,25 +1,19 @@
-/** Process entry: load the configuration, start the server, stop it on a signal. */
-import { ConfigError, loadConfig } from "./config.ts"
-import { createServer } from "./server.ts"
+/** Process entry: run the command line; a served server stops on SIGTERM or SIGINT. */
+import { runCli } from "./cli.ts"
+import { exitOnSignals } from "./shutdown.ts"
 
-async function main() {
-  const config = loadConfig(process.env)
-  const server = await createServer(config)
-  server.logger.info(
-    { event: "start", url: server.url, database: config.databaseUrl.replace(/\/\/[^@/]*@/, "//***@") },
-    `Causerie listening on ${server.url} (Ctrl+C to stop)`,
-  )
-  const shutdown = async (signal: string) => {
-    server.logger.info({ event: "shutdown", signal }, "stopping")
-    await server.stop()
-    process.exit(0)
-  }
-  process.on("SIGTERM", () => void shutdown("SIGTERM"))
-  process.on("SIGINT", () => void shutdown("SIGINT"))
-}
-
-main().catch((err) => {
-  if (err instanceof ConfigError) console.error(err.message)
-  else console.error(err)
+try {
+  const result = await runCli(process.argv.slice(2), process.env, {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    readStdin: () => Bun.stdin.text(),
+    isTTY: Boolean(process.stdout.isTTY),
+  })
+  if ("server" in result) {
+    const { server, config } = result
+    exitOnSignals(() => server.stop(), server.logger, config.shutdownTimeoutMs)
+  } else process.exit(result.exitCode)
+} catch (err) {
+  console.error(err)
   process.exit(1)
-})
+}

@@ -1,11 +1,17 @@
 /** Structured logs: one JSON line per event (pretty on an interactive terminal). */
-import pino, { type Logger } from "pino"
+import pino, { type DestinationStream, type Logger } from "pino"
 import pretty from "pino-pretty"
 
 export type { Logger }
 
+export interface LoggerOptions {
+  pretty?: boolean
+  /** Where JSON lines go instead of stdout (tests read them back). */
+  destination?: DestinationStream
+}
+
 /** A pino logger; secrets are redacted wherever they might appear. */
-export function createLogger(level: string, options: { pretty?: boolean } = {}): Logger {
+export function createLogger(level: string, options: LoggerOptions = {}): Logger {
   const opts = {
     level,
     base: { service: "causerie" },
@@ -29,5 +35,6 @@ export function createLogger(level: string, options: { pretty?: boolean } = {}):
     },
   }
   // pino-pretty as a stream, not a transport: transports need worker files a compiled binary lacks.
-  return options.pretty ? pino(opts, pretty({ colorize: true, sync: true })) : pino(opts)
+  if (options.pretty) return pino(opts, pretty({ colorize: true, sync: true, ignore: "service" }))
+  return options.destination ? pino(opts, options.destination) : pino(opts)
 }

@@ -1,14 +1,19 @@
 /** createServer: opens the database, builds the app and sockets, and serves both on one port. */
 import { Server as Engine } from "@socket.io/bun-engine"
+import type { Server } from "bun"
 import { Server as SocketIOServer } from "socket.io"
 import { createApp } from "./app.ts"
 import { resolveJwtSecret } from "./auth/secret.ts"
 import type { Config } from "./config.ts"
-import { openDatabase } from "./db.ts"
+import { type Database, openDatabase } from "./db.ts"
+import { timeDatabase } from "./dbTiming.ts"
 import { createLogger, type Logger } from "./logger.ts"
+import { createMetrics, type Metrics, metricsEndpoint } from "./metrics.ts"
 import { createServices, type Services } from "./services/index.ts"
+import { createDrain, gracefulStop, within } from "./shutdown.ts"
 import { attachSockets } from "./sockets/index.ts"
 import type { ChatServer } from "./sockets/types.ts"
+import { VERSION } from "./version.ts"
 
 export interface RunningServer {
   /** The port actually bound (useful with port 0). */
@@ -17,8 +22,14 @@ export interface RunningServer {
   io: ChatServer
   services: Services
   logger: Logger
-  /** Stops accepting, disconnects sockets, commits pending messages and closes the database. */
-  stop(): Promise<void>
+  metrics: Metrics
+  database: Database
+  /**
+   * Stops gracefully within `shutdownTimeoutMs`: refuses new work, answers what is in flight,
+   * commits accepted messages, sends `server_shutdown`, disconnects, closes the database.
+   * Resolves true if all of it finished in time.
+   */
+  stop(): Promise<boolean>
 }
 
 export interface ServerOptions {
@@ -35,13 +46,15 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     synchronous: config.databaseSynchronous,
   })
   const services = createServices({ db: database.db, jwtSecret: secret, config })
+  const drain = createDrain()
+  // Not ready while stopping, so that a load balancer sends new clients elsewhere.
   const ready = async () => {
-    try {
-      await database.client.execute("SELECT 1")
-      return true
-    } catch {
-      return false
-    }
+    if (drain.draining) return false
+    let answered = false
+    const query = database.client.execute("SELECT 1").then(() => {
+      answered = true
+    })
+    return (await within(query, 2000)) && answered
   }
   const app = createApp({ services, config, logger, ready })
 
@@ -50,7 +63,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   })
   const engine = new Engine({ path: "/socket.io/", maxHttpBufferSize: config.maxHttpBufferSize })
   io.bind(engine)
-  const detach = attachSockets(io, services, logger, config)
+  const metrics = createMetrics({ version: VERSION, io, bus: services.bus })
+  timeDatabase(database.client, metrics)
+  const serveMetrics = metricsEndpoint(metrics, config.metricsToken)
+  const detach = attachSockets(io, services, logger, config, { metrics, drain })
 
   const { websocket, idleTimeout } = engine.handler()
   const server = Bun.serve({
@@ -60,29 +76,56 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     websocket,
     // The engine answers 404 outside its own path, so route by path here.
     fetch(req, srv) {
-      const { pathname } = new URL(req.url)
-      if (pathname.startsWith("/socket.io/")) return engine.handleRequest(req, srv)
-      return app.fetch(req, srv)
+      const url = new URL(req.url)
+      const engineRequest = url.pathname.startsWith("/socket.io/")
+      // While stopping nothing new starts; open socket.io sessions (with a sid) run until disconnected.
+      if (drain.draining && !(engineRequest && url.searchParams.has("sid"))) return unavailable()
+      if (engineRequest) return engine.handleRequest(req, srv)
+      if (url.pathname === "/metrics" && req.method === "GET") return serveMetrics(req)
+      return answer(req, srv)
     },
   })
 
+  /** The Hono app's answer, counted as work in flight for the stop and in the metrics. */
+  async function answer(req: Request, srv: Server<unknown>): Promise<Response> {
+    const done = drain.begin()
+    try {
+      const res = await app.fetch(req, srv)
+      metrics.httpRequest(req.method, res.status)
+      return res
+    } finally {
+      done()
+    }
+  }
+
   const port = server.port ?? config.port
-  let stopping: Promise<void> | undefined
+  let stopping: Promise<boolean> | undefined
   return {
     port,
     url: `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`,
     io,
     services,
     logger,
+    metrics,
+    database,
     stop() {
-      stopping ??= (async () => {
-        await services.messages.flush()
-        detach()
-        io.disconnectSockets(true)
-        await server.stop(true)
-        database.close()
-      })()
+      stopping ??= gracefulStop({
+        server,
+        io,
+        drain,
+        flush: () => services.messages.flush(),
+        detach,
+        database,
+        logger,
+        timeoutMs: config.shutdownTimeoutMs,
+      })
       return stopping
     },
   }
 }
+
+const unavailable = () =>
+  Response.json(
+    { error: { code: "UNAVAILABLE", message: "The server is shutting down" } },
+    { status: 503, headers: { connection: "close", "retry-after": "1" } },
+  )

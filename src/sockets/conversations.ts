@@ -7,7 +7,7 @@ import type { SocketDeps } from "./types.ts"
 export const JOINED_MESSAGE = "Vous avez rejoint la conversation"
 
 /** Registers the room events on one socket. */
-export function registerConversationEvents({ socket, services, logger, handle }: SocketDeps) {
+export function registerConversationEvents({ socket, services, handle }: SocketDeps) {
   const user = socket.data.user
 
   socket.on(
@@ -26,10 +26,6 @@ export function registerConversationEvents({ socket, services, logger, handle }:
       socket.emit("conversation_joined", payload)
       if (!already) {
         socket.to(room).emit("user_joined", { conversationId, user })
-        logger.info(
-          { event: "join_conversation", socketId: socket.id, userId: user.id, conversationId },
-          "joined",
-        )
       }
       return payload
     }),
@@ -44,10 +40,6 @@ export function registerConversationEvents({ socket, services, logger, handle }:
       else {
         await socket.leave(room)
         socket.to(room).emit("user_left", { conversationId, user })
-        logger.info(
-          { event: "leave_conversation", socketId: socket.id, userId: user.id, conversationId },
-          "left",
-        )
       }
       socket.emit("conversation_left", { conversationId })
       return { conversationId }

@@ -1,16 +1,25 @@
 /**
  * The one wrapper every socket event goes through: validate the payload with its schema, run the
- * action, acknowledge; any failure becomes the `error` event and `{ ok: false, error }`.
+ * action, acknowledge; any failure becomes the `error` event and `{ ok: false, error }`. It also
+ * logs and measures each event, and refuses new ones once the server is stopping.
  */
 import type { z } from "zod"
-import { type ErrorBody, parseInput, toErrorBody } from "../errors.ts"
+import { AppError, type ErrorBody, parseInput, toErrorBody } from "../errors.ts"
 import type { Logger } from "../logger.ts"
+import type { Metrics } from "../metrics.ts"
+import type { Drain } from "../shutdown.ts"
 import type { ChatSocket } from "./types.ts"
 
 type Ack = (response: unknown) => void
 
+/** What the wrapper needs from the server: where to count events, and whether it is stopping. */
+export interface EventOps {
+  metrics: Pick<Metrics, "socketEvent">
+  drain: Pick<Drain, "draining" | "begin">
+}
+
 /** Builds listeners bound to one socket. */
-export function eventHandler(socket: ChatSocket, logger: Logger) {
+export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) {
   return function handle<S extends z.ZodType, R extends object>(
     event: string,
     schema: S,
@@ -20,29 +29,44 @@ export function eventHandler(socket: ChatSocket, logger: Logger) {
       // Socket.IO passes the acknowledgement last; a client may send it without a payload.
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined
       const started = performance.now()
+      const done = ops.drain.begin()
+      const fields = {
+        event,
+        outcome: "ok" as string,
+        socketId: socket.id,
+        userId: socket.data.user.id,
+        conversationId: conversationOf(args[0]),
+        ms: 0,
+      }
       try {
+        // Refused, not dropped: the client knows to send it again once reconnected.
+        if (ops.drain.draining)
+          throw new AppError("UNAVAILABLE", "The server is shutting down; retry shortly")
         const result = await action(parseInput(schema, args[0]))
+        fields.conversationId ??= conversationOf(result)
         ack?.({ ok: true, ...result })
-        logger.debug(
-          { event, socketId: socket.id, userId: socket.data.user.id, ms: performance.now() - started },
-          "event",
-        )
+        fields.ms = elapsed(started)
+        logger.info(fields, event)
       } catch (err) {
         const error: ErrorBody = toErrorBody(err)
         const level = error.code === "INTERNAL" ? "error" : error.code === "FORBIDDEN" ? "warn" : "info"
-        logger[level](
-          {
-            event,
-            outcome: error.code,
-            socketId: socket.id,
-            userId: socket.data.user.id,
-            err: level === "error" ? err : undefined,
-          },
-          error.message,
-        )
         socket.emit("error", { ...error, event })
         ack?.({ ok: false, error })
+        fields.outcome = error.code
+        fields.ms = elapsed(started)
+        logger[level]({ ...fields, err: level === "error" ? err : undefined }, error.message)
+      } finally {
+        ops.metrics.socketEvent(event, fields.outcome, (performance.now() - started) / 1000)
+        done()
       }
     }
   }
+}
+
+const elapsed = (started: number) => Math.round((performance.now() - started) * 100) / 100
+
+/** The conversation an event payload or result names, for the log line. */
+function conversationOf(value: unknown): number | undefined {
+  const id = (value as { conversationId?: unknown } | null | undefined)?.conversationId
+  return typeof id === "number" ? id : undefined
 }

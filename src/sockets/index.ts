@@ -5,7 +5,7 @@ import { authenticateSocket } from "../middleware/socketAuth.ts"
 import type { Services } from "../services/index.ts"
 import { relayDomainEvents } from "./broadcasts.ts"
 import { registerConversationEvents } from "./conversations.ts"
-import { eventHandler } from "./handle.ts"
+import { type EventOps, eventHandler } from "./handle.ts"
 import { registerMessageEvents } from "./messages.ts"
 import { registerParticipantEvents } from "./participants.ts"
 import { conversationOfRoom, userRoom } from "./rooms.ts"
@@ -17,6 +17,7 @@ export function attachSockets(
   services: Services,
   logger: Logger,
   config: Pick<Config, "corsOrigins" | "maxConnectionsPerUser">,
+  ops: EventOps,
 ): () => void {
   io.use(
     authenticateSocket({
@@ -35,7 +36,7 @@ export function attachSockets(
     socket.join(userRoom(user.id))
     logger.info({ event: "connect", socketId: socket.id, userId: user.id }, "socket connected")
 
-    const deps = { socket, services, logger, handle: eventHandler(socket, logger) }
+    const deps = { socket, services, logger, handle: eventHandler(socket, logger, ops) }
     registerConversationEvents(deps)
     registerMessageEvents(deps)
     registerParticipantEvents(deps)

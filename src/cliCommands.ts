@@ -1,0 +1,58 @@
+/** The one-shot commands: `migrate` and `user create`; each opens the database, acts, closes it. */
+import { embeddedMigrations } from "../db/migrations.ts"
+import { maskDatabaseUrl } from "./banner.ts"
+import type { CliIO } from "./cli.ts"
+import type { Config } from "./config.ts"
+import { openDatabase } from "./db.ts"
+import { AppError, fromZodError } from "./errors.ts"
+import { registerInput } from "./schemas.ts"
+import { createUserService } from "./services/userService.ts"
+
+const open = (config: Config) =>
+  openDatabase({
+    url: config.databaseUrl,
+    authToken: config.databaseAuthToken,
+    synchronous: config.databaseSynchronous,
+  })
+
+/** Applies pending migrations (opening the database does) and reports where the schema stands. */
+export async function migrateCommand(config: Config, io: CliIO): Promise<number> {
+  const database = await open(config)
+  try {
+    const applied = await database.client.execute("SELECT count(*) AS n FROM __drizzle_migrations")
+    const latest = embeddedMigrations().at(-1)?.tag
+    io.out(
+      `${maskDatabaseUrl(config.databaseUrl)}: up to date (${applied.rows[0]?.n} migrations, latest ${latest})\n`,
+    )
+    return 0
+  } finally {
+    database.close()
+  }
+}
+
+/** Creates an account without HTTP; the password is all of stdin but its final newline. */
+export async function userCreateCommand(
+  config: Config,
+  io: CliIO,
+  email: string,
+  displayName?: string,
+): Promise<number> {
+  const password = (await io.readStdin()).replace(/\r?\n$/, "")
+  const parsed = registerInput.safeParse({ email, password, displayName })
+  if (!parsed.success) {
+    io.err(`causerie: ${fromZodError(parsed.error).message}\n`)
+    return 2
+  }
+  const database = await open(config)
+  try {
+    const user = await createUserService(database.db).register(parsed.data)
+    io.out(`${user.id}\n`)
+    return 0
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err
+    io.err(`causerie: ${err.message}\n`)
+    return 1
+  } finally {
+    database.close()
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Prometheus metrics of one server, in a registry of its own so several servers in one process
+ * (tests) never share or clash over counters.
+ */
+import { createHash, timingSafeEqual } from "node:crypto"
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client"
+import { ERROR_STATUS } from "./errors.ts"
+import type { EventBus } from "./events.ts"
+import { conversationOfRoom } from "./sockets/rooms.ts"
+import type { ChatServer } from "./sockets/types.ts"
+
+/** The error code an HTTP status stands for (each code has its one status). */
+const CODE_OF_STATUS = new Map<number, string>(
+  Object.entries(ERROR_STATUS).map(([code, status]) => [status, code]),
+)
+
+/** Sub-millisecond to seconds: chat events are mostly a few milliseconds. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+
+export interface MetricsDeps {
+  version: string
+  io: ChatServer
+  bus: EventBus
+}
+
+/** Builds the registry and every Causerie metric; gauges read `io` when scraped. */
+export function createMetrics({ version, io, bus }: MetricsDeps) {
+  const registry = new Registry()
+  const registers = [registry]
+  collectDefaultMetrics({ register: registry })
+
+  new Gauge({
+    name: "causerie_build_info",
+    help: "Always 1; the version",
+    labelNames: ["version"],
+    registers,
+  })
+    .labels(version)
+    .set(1)
+  const socketEvents = new Counter({
+    name: "causerie_socket_events_total",
+    help: "Socket events handled, by event name and outcome (ok or an error code)",
+    labelNames: ["event", "outcome"] as const,
+    registers,
+  })
+  const eventDuration = new Histogram({
+    name: "causerie_socket_event_duration_seconds",
+    help: "Time from receiving a socket event to acknowledging it",
+    labelNames: ["event"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  })
+  const errors = new Counter({
+    name: "causerie_errors_total",
+    help: "Errors answered to clients, by code and source (http or socket)",
+    labelNames: ["code", "source"] as const,
+    registers,
+  })
+  const httpRequests = new Counter({
+    name: "causerie_http_requests_total",
+    help: "HTTP requests answered (socket.io transport requests excluded), by method and status",
+    labelNames: ["method", "status"] as const,
+    registers,
+  })
+  const dbDuration = new Histogram({
+    name: "causerie_db_query_duration_seconds",
+    help: "Database calls: execute (one statement), batch (one transaction), transaction (begin to end)",
+    labelNames: ["operation", "outcome"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  })
+  const messagesStored = new Counter({
+    name: "causerie_messages_stored_total",
+    help: "Messages committed to the database",
+    registers,
+  })
+  bus.on("message_created", () => messagesStored.inc())
+
+  const rooms = () => io.of("/").adapter.rooms
+  new Gauge({
+    name: "causerie_connected_sockets",
+    help: "Sockets connected now",
+    registers,
+    collect() {
+      this.set(io.of("/").sockets.size)
+    },
+  })
+  new Gauge({
+    name: "causerie_joined_rooms",
+    help: "Conversation rooms that at least one socket has joined",
+    registers,
+    collect() {
+      let n = 0
+      for (const room of rooms().keys()) if (conversationOfRoom(room) !== undefined) n++
+      this.set(n)
+    },
+  })
+  new Gauge({
+    name: "causerie_room_memberships",
+    help: "Sockets in conversation rooms, summed over the rooms",
+    registers,
+    collect() {
+      let n = 0
+      for (const [room, members] of rooms()) if (conversationOfRoom(room) !== undefined) n += members.size
+      this.set(n)
+    },
+  })
+
+  return {
+    registry,
+    socketEvent(event: string, outcome: string, seconds: number) {
+      socketEvents.labels(event, outcome).inc()
+      eventDuration.labels(event).observe(seconds)
+      if (outcome !== "ok") errors.labels(outcome, "socket").inc()
+    },
+    httpRequest(method: string, status: number) {
+      httpRequests.labels(method, String(status)).inc()
+      if (status >= 400) errors.labels(CODE_OF_STATUS.get(status) ?? `HTTP_${status}`, "http").inc()
+    },
+    dbQuery(operation: "execute" | "batch" | "transaction", seconds: number, ok: boolean) {
+      dbDuration.labels(operation, ok ? "ok" : "error").observe(seconds)
+    },
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>
+
+/**
+ * GET /metrics in Prometheus text format; with a token, only for `Authorization: Bearer <token>`.
+ * Served beside the Hono app so that scrapes stay out of the request log.
+ */
+export function metricsEndpoint(metrics: Pick<Metrics, "registry">, token?: string) {
+  const expected = token ? digest(token) : undefined
+  return async function serveMetrics(req: Request): Promise<Response> {
+    if (expected) {
+      const given = /^Bearer (.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1]
+      if (!given || !timingSafeEqual(digest(given), expected)) {
+        return Response.json(
+          { error: { code: "UNAUTHORIZED", message: "A valid metrics token is required" } },
+          { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } },
+        )
+      }
+    }
+    const body = await metrics.registry.metrics()
+    return new Response(body, { headers: { "content-type": metrics.registry.contentType } })
+  }
+}
+
+// Comparing digests keeps the comparison constant-time whatever the lengths.
+const digest = (s: string) => createHash("sha256").update(s).digest()

@@ -1,0 +1,133 @@
+/**
+ * Graceful shutdown: stop taking work, finish what was accepted, tell the clients, close the
+ * database, all within a deadline. Nothing acknowledged is lost: an event is either refused
+ * (UNAVAILABLE) or answered after its message is committed.
+ */
+import type { Server } from "bun"
+import type { Database } from "./db.ts"
+import type { Logger } from "./logger.ts"
+import type { ChatServer } from "./sockets/types.ts"
+
+/** Counts work in flight and, once draining, says that new work must be refused. */
+export function createDrain() {
+  let active = 0
+  let draining = false
+  let idle: (() => void) | undefined
+
+  return {
+    /** True once a stop has begun: refuse new requests, sessions and events. */
+    get draining() {
+      return draining
+    },
+    /** Marks one piece of work as started; call the returned function when it is answered. */
+    begin(): () => void {
+      active++
+      let done = false
+      return () => {
+        if (done) return
+        done = true
+        if (--active === 0) idle?.()
+      }
+    },
+    start(): void {
+      draining = true
+    },
+    /** Resolves once no work is in flight. */
+    idle(): Promise<void> {
+      if (active === 0) return Promise.resolve()
+      return new Promise((resolve) => {
+        idle = resolve
+      })
+    },
+  }
+}
+
+export type Drain = ReturnType<typeof createDrain>
+
+/** True if `promise` settles within `ms` (rejections count as settled), false on the deadline. */
+export async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms))
+  })
+  const settled = promise.then(
+    () => true,
+    () => true,
+  )
+  try {
+    return await Promise.race([settled, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export interface StopParts {
+  server: Server<unknown>
+  io: ChatServer
+  drain: Drain
+  /** Resolves once every accepted message is committed. */
+  flush: () => Promise<void>
+  /** Detaches the listeners that outlive sockets (bus subscriptions). */
+  detach: () => void
+  database: Pick<Database, "close">
+  logger: Logger
+  timeoutMs: number
+}
+
+/** Runs the shutdown sequence; resolves true if it completed before the deadline. */
+export async function gracefulStop(p: StopParts): Promise<boolean> {
+  const started = Date.now()
+  const left = () => p.timeoutMs - (Date.now() - started)
+  p.drain.start()
+  // No new connections; the open ones stay up until the end so acknowledgements still get out.
+  p.server.stop(false).catch(() => {})
+  // Tell clients first, so they stop sending and can pick another server.
+  p.io.emit("server_shutdown", { reconnectAfterMs: 1000 })
+
+  const answered = await within(p.drain.idle(), left())
+  const committed = await within(p.flush(), left())
+  p.io.disconnectSockets(true)
+  p.detach()
+  // Remaining HTTP keep-alive connections are closed; this resolves quickly once the sockets are gone.
+  await within(p.server.stop(true), Math.max(left(), 100))
+  p.database.close()
+
+  const clean = answered && committed
+  const ms = Date.now() - started
+  if (clean) p.logger.info({ event: "shutdown", outcome: "ok", ms }, "stopped")
+  else
+    p.logger.warn(
+      { event: "shutdown", outcome: "timeout", ms, answered, committed },
+      `stopped after SHUTDOWN_TIMEOUT_MS (${p.timeoutMs} ms) with work unfinished`,
+    )
+  return clean
+}
+
+/**
+ * Stops on SIGTERM or SIGINT and exits 0 (1 if the deadline cut the stop short); a second signal,
+ * or a stop that hangs past the deadline, exits at once.
+ */
+export function exitOnSignals(stop: () => Promise<boolean>, logger: Logger, timeoutMs: number): void {
+  let stopping = false
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ event: "shutdown", signal }, "second signal: exiting now")
+      process.exit(1)
+    }
+    stopping = true
+    logger.info({ event: "shutdown", signal }, `${signal} received: stopping`)
+    setTimeout(() => {
+      logger.error({ event: "shutdown", outcome: "hung" }, "stop did not finish: exiting")
+      process.exit(1)
+    }, timeoutMs + 2000).unref()
+    stop().then(
+      (clean) => process.exit(clean ? 0 : 1),
+      (err) => {
+        logger.error({ event: "shutdown", err }, "stop failed")
+        process.exit(1)
+      },
+    )
+  }
+  process.on("SIGTERM", onSignal)
+  process.on("SIGINT", onSignal)
+}

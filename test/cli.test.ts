@@ -1,0 +1,77 @@
+import { describe, expect, test } from "bun:test"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { type CliIO, flagsAsEnv, runCli } from "../src/cli.ts"
+
+/** Runs the command line in-process, capturing what it writes. */
+async function cli(argv: string[], env: Record<string, string> = {}, stdin = "") {
+  const out: string[] = []
+  const err: string[] = []
+  const io: CliIO = {
+    out: (t) => void out.push(t),
+    err: (t) => void err.push(t),
+    readStdin: async () => stdin,
+    isTTY: false,
+  }
+  const result = await runCli(argv, env, io)
+  if ("server" in result) {
+    await result.server.stop()
+    throw new Error("a server was started")
+  }
+  return { code: result.exitCode, out: out.join(""), err: err.join("") }
+}
+
+describe("command line", () => {
+  test("flags become environment variables; --db takes a bare path", () => {
+    expect(flagsAsEnv({ port: "8080", db: "./chat.db", "log-level": "debug" })).toEqual({
+      PORT: "8080",
+      DATABASE_URL: "file:./chat.db",
+      LOG_LEVEL: "debug",
+    })
+    expect(flagsAsEnv({ "database-url": "libsql://db.example.com" })).toEqual({
+      DATABASE_URL: "libsql://db.example.com",
+    })
+  })
+
+  test("secrets are not flags: they would show in the process list", async () => {
+    for (const flag of ["--jwt-secret", "--metrics-token", "--database-auth-token"]) {
+      const { code, err } = await cli([flag, "x".repeat(40)])
+      expect(code).toBe(2)
+      expect(err).toContain(flag)
+    }
+  })
+
+  test("usage and configuration errors exit 2 with a message", async () => {
+    expect(await cli(["frobnicate"])).toMatchObject({ code: 2, err: expect.stringContaining("frobnicate") })
+    expect(await cli(["--email", "a@b.c"])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("user create"),
+    })
+    expect(await cli(["user", "create", "--email", "a@b.c"])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("--password-stdin"),
+    })
+    expect(await cli(["migrate", "--port", "http"])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("PORT"),
+    })
+  })
+
+  test("a flag wins over its environment variable", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "causerie-cli-"))
+    try {
+      const env = { DATABASE_URL: `file:${dir}/env.db`, LOG_LEVEL: "silent" }
+      const created = await cli(
+        ["user", "create", "--email", "root@example.test", "--password-stdin", "--db", `${dir}/flag.db`],
+        env,
+        "a long enough password\r\n",
+      )
+      expect(created).toMatchObject({ code: 0, out: "1\n" })
+      expect(await Bun.file(`${dir}/flag.db`).exists()).toBe(true)
+      expect(await Bun.file(`${dir}/env.db`).exists()).toBe(false)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
