@@ -1,0 +1,256 @@
+/**
+ * The authorization matrix: every HTTP route and socket event × every kind of caller, each cell on a
+ * fresh world, each refusal checked for its exact code and for leaving the database untouched.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { ERROR_STATUS, type ErrorCode } from "../src/errors.ts"
+import { api, closeAll, connect, connectError, socketFor, type TestUser } from "./helpers/clients.ts"
+import { ROUTES } from "./helpers/protocol.ts"
+import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { expiredToken, forgedToken } from "./helpers/tokens.ts"
+import { waitFor } from "./helpers/wait.ts"
+import { buildWorld, QUICK_PASSWORD, quickUsers, snapshot, type World } from "./helpers/world.ts"
+
+let h: TestServer
+beforeAll(async () => {
+  h = await startTestServer()
+})
+afterEach(() => closeAll())
+afterAll(() => h.stop())
+
+const TOKEN_ACTORS = ["anonymous", "forged", "expired"] as const
+const GONE = ["stranger", "removed", "left"] as const
+const BLOCKED_SIDES = ["groupBlocker", "directBlocker", "directOther"] as const
+const ACTORS = [...TOKEN_ACTORS, ...GONE, "member", "admin", ...BLOCKED_SIDES, "missingConversation"] as const
+type Actor = (typeof ACTORS)[number]
+
+/** Who may: anyone; any signed-in user; a participant; an unblocked participant; a group admin. */
+type Rule = "public" | "user" | "participant" | "unblocked" | "admin"
+interface Expected {
+  outcome: "ok" | ErrorCode
+  message?: RegExp
+}
+
+/** The documented answer for `actor` under `rule` (see services/membership.ts). */
+function expected(rule: Rule, actor: Actor): Expected {
+  if (rule === "public") return { outcome: "ok" }
+  if ((TOKEN_ACTORS as readonly Actor[]).includes(actor)) return { outcome: "UNAUTHORIZED" }
+  if (rule === "user") return { outcome: "ok" }
+  if (actor === "missingConversation") return { outcome: "NOT_FOUND" }
+  if ((GONE as readonly Actor[]).includes(actor))
+    return { outcome: "FORBIDDEN", message: /not a participant/ }
+  if (rule === "participant") return { outcome: "ok" }
+  if (rule === "unblocked") {
+    return (BLOCKED_SIDES as readonly Actor[]).includes(actor)
+      ? { outcome: "FORBIDDEN", message: /blocked/ }
+      : { outcome: "ok" }
+  }
+  return actor === "admin" ? { outcome: "ok" } : { outcome: "FORBIDDEN" }
+}
+
+/** What one cell acts with: a token (or none) and the conversation, message and user it aims at. */
+interface Cell {
+  user?: TestUser
+  token?: string
+  conversationId: number
+  messageId: number
+  target: number
+}
+
+const MISSING = 2_000_000_000
+
+async function cellFor(w: World, actor: Actor): Promise<Cell> {
+  const group = { conversationId: w.group, messageId: w.groupMessage, target: w.victim.id }
+  switch (actor) {
+    case "anonymous":
+      return group
+    case "forged":
+      return { ...group, token: await forgedToken(w.admin.id) }
+    case "expired":
+      return { ...group, token: await expiredToken(w.admin.id) }
+    case "missingConversation":
+      return {
+        user: w.admin,
+        token: w.admin.token,
+        conversationId: MISSING,
+        messageId: MISSING,
+        target: w.victim.id,
+      }
+    case "directBlocker":
+    case "directOther": {
+      const other = actor === "directBlocker" ? w.directOther : w.directBlocker
+      return {
+        user: w[actor],
+        token: w[actor].token,
+        conversationId: w.direct,
+        messageId: w.directMessage,
+        target: other.id,
+      }
+    }
+    default:
+      return { ...group, user: w[actor], token: w[actor].token }
+  }
+}
+
+interface Op {
+  name: string
+  rule: Rule
+  /** Reads only: the database must not change even when it succeeds. */
+  pure?: boolean
+}
+interface HttpOp extends Op {
+  /** "METHOD /path", where :id is the cell's conversation and :userId its target. */
+  name: string
+  okStatus: number
+  body?(c: Cell, w: World): unknown
+}
+interface SocketOp extends Op {
+  payload(c: Cell, w: World): unknown
+}
+
+let fresh = 0
+const HTTP_OPS: HttpOp[] = [
+  {
+    name: "POST /api/auth/register",
+    rule: "public",
+    okStatus: 201,
+    body: () => ({ email: `matrix.${process.pid}.${++fresh}@example.test`, password: QUICK_PASSWORD }),
+  },
+  {
+    name: "POST /api/auth/login",
+    rule: "public",
+    okStatus: 200,
+    pure: true,
+    body: (c, w) => ({ email: (c.user ?? w.admin).email, password: QUICK_PASSWORD }),
+  },
+  { name: "POST /api/auth/logout", rule: "public", okStatus: 200, pure: true },
+  { name: "POST /api/auth/logout-all", rule: "user", okStatus: 200 },
+  {
+    name: "POST /api/auth/password",
+    rule: "user",
+    okStatus: 200,
+    body: () => ({ currentPassword: QUICK_PASSWORD, newPassword: "another long password" }),
+  },
+  { name: "GET /api/me", rule: "user", okStatus: 200, pure: true },
+  {
+    name: "POST /api/conversations",
+    rule: "user",
+    okStatus: 201,
+    body: (_, w) => ({ title: "new", participantIds: [w.outsider.id] }),
+  },
+  { name: "GET /api/conversations", rule: "user", okStatus: 200, pure: true },
+  { name: "GET /api/conversations/:id", rule: "participant", okStatus: 200, pure: true },
+  { name: "GET /api/conversations/:id/messages", rule: "participant", okStatus: 200, pure: true },
+  {
+    name: "POST /api/conversations/:id/messages",
+    rule: "unblocked",
+    okStatus: 201,
+    body: () => ({ text: "hello" }),
+  },
+  {
+    name: "POST /api/conversations/:id/participants",
+    rule: "admin",
+    okStatus: 201,
+    body: (_, w) => ({ userIds: [w.outsider.id] }),
+  },
+  { name: "DELETE /api/conversations/:id/participants/:userId", rule: "admin", okStatus: 200 },
+  {
+    name: "PATCH /api/conversations/:id/participants/:userId",
+    rule: "admin",
+    okStatus: 200,
+    body: () => ({ role: "admin" }),
+  },
+  { name: "PATCH /api/conversations/:id", rule: "admin", okStatus: 200, body: () => ({ title: "renamed" }) },
+  { name: "POST /api/conversations/:id/leave", rule: "participant", okStatus: 200 },
+  { name: "POST /api/conversations/:id/block", rule: "participant", okStatus: 200 },
+  { name: "DELETE /api/conversations/:id/block", rule: "participant", okStatus: 200 },
+]
+
+const ref = (c: Cell) => ({ conversationId: c.conversationId })
+const SOCKET_OPS: SocketOp[] = [
+  { name: "join_conversation", rule: "unblocked", payload: ref, pure: true },
+  { name: "leave_conversation", rule: "participant", payload: ref, pure: true },
+  { name: "send_message", rule: "unblocked", payload: (c) => ({ ...ref(c), text: "hello" }) },
+  { name: "mark_message_read", rule: "participant", payload: (c) => ({ messageId: c.messageId }) },
+  { name: "add_participants", rule: "admin", payload: (c, w) => ({ ...ref(c), userIds: [w.outsider.id] }) },
+  { name: "remove_participant", rule: "admin", payload: (c) => ({ ...ref(c), userId: c.target }) },
+  { name: "change_role", rule: "admin", payload: (c) => ({ ...ref(c), userId: c.target, role: "admin" }) },
+  { name: "update_conversation", rule: "admin", payload: (c) => ({ ...ref(c), title: "renamed" }) },
+  { name: "quit_conversation", rule: "participant", payload: ref },
+  { name: "block_conversation", rule: "participant", payload: ref },
+  { name: "unblock_conversation", rule: "participant", payload: ref },
+]
+
+/** Only actions on a conversation can name a missing one. */
+const actorsFor = (op: Op) =>
+  ACTORS.filter((a) => a !== "missingConversation" || ["participant", "unblocked", "admin"].includes(op.rule))
+const label = (e: Expected, okStatus?: number) =>
+  e.outcome === "ok"
+    ? `ok${okStatus ? ` ${okStatus}` : ""}`
+    : `${e.outcome}${okStatus ? ` ${ERROR_STATUS[e.outcome]}` : ""}`
+
+/** Runs `act` on a fresh world; a refusal (or a pure success) must leave every table as it was. */
+async function inWorld(op: Op, actor: Actor, act: (c: Cell, w: World) => Promise<void>) {
+  const w = await buildWorld(h)
+  const cell = await cellFor(w, actor)
+  const before = snapshot(h)
+  await act(cell, w)
+  if (expected(op.rule, actor).outcome !== "ok" || op.pure) expect(snapshot(h)).toEqual(before)
+}
+
+describe.each(HTTP_OPS.map((op) => [op.name, op] as const))("%s", (_, op) => {
+  test.each(actorsFor(op).map((a) => [a, label(expected(op.rule, a), op.okStatus)]))(
+    "%s gets %s",
+    (actor, _label) =>
+      inWorld(op, actor as Actor, async (c, w) => {
+        const want = expected(op.rule, actor as Actor)
+        const [method, template] = op.name.split(" ") as [string, string]
+        const path = template.replace(":id", String(c.conversationId)).replace(":userId", String(c.target))
+        const headers: Record<string, string> = c.token ? { authorization: `Bearer ${c.token}` } : {}
+        const res = await api(h, method, path, { body: op.body?.(c, w), headers })
+        if (want.outcome === "ok") {
+          expect({ status: res.status, body: res.body }).toMatchObject({ status: op.okStatus })
+          return
+        }
+        expect({ status: res.status, code: res.body?.error?.code }).toEqual({
+          status: ERROR_STATUS[want.outcome],
+          code: want.outcome,
+        })
+        if (want.message) expect(res.body.error.message).toMatch(want.message)
+      }),
+  )
+})
+
+describe.each(SOCKET_OPS.map((op) => [op.name, op] as const))("socket %s", (_, op) => {
+  test.each(actorsFor(op).map((a) => [a, label(expected(op.rule, a))]))("%s gets %s", (actor, _label) =>
+    inWorld(op, actor as Actor, async (c, w) => {
+      const want = expected(op.rule, actor as Actor)
+      if (!c.user) {
+        // No socket without a valid token: the handshake itself is refused.
+        const err = await connectError(socketFor(h, { auth: c.token ? { token: c.token } : {} }))
+        expect(err.data?.code).toBe("UNAUTHORIZED")
+        return
+      }
+      const s = await connect(h, c.user)
+      const error = want.outcome === "ok" ? undefined : waitFor(s, "error", (e) => e.event === op.name)
+      const ack = await s.timeout(5000).emitWithAck(op.name, op.payload(c, w))
+      if (want.outcome === "ok") {
+        expect(ack).toMatchObject({ ok: true })
+        return
+      }
+      expect(ack).toMatchObject({ ok: false, error: { code: want.outcome } })
+      expect(await error).toMatchObject({ code: want.outcome, event: op.name })
+      if (want.message) expect(ack.error.message).toMatch(want.message)
+    }),
+  )
+})
+
+test("the matrix covers every route and every event the server listens to", async () => {
+  expect(HTTP_OPS.map((o) => o.name).sort()).toEqual(ROUTES.map(([route]) => route).sort())
+  const [user] = await quickUsers(h, ["census"])
+  await connect(h, user!)
+  const [serverSide] = h.server.io.of("/").sockets.values()
+  const LIFECYCLE = ["disconnecting", "disconnect", "error"]
+  const handled = serverSide!.eventNames().filter((e) => !LIFECYCLE.includes(String(e)))
+  expect(SOCKET_OPS.map((o) => o.name).sort()).toEqual((handled as string[]).sort())
+})

@@ -1,0 +1,130 @@
+/**
+ * A fresh cast for one test in a few milliseconds: users written straight into the database file
+ * (argon2 hashing through the API costs ~100 ms each), conversations built through the real API.
+ */
+import { createClient } from "@libsql/client"
+import { api, type TestUser } from "./clients.ts"
+import type { TestServer } from "./server.ts"
+import { tokenFor } from "./tokens.ts"
+
+/** The password of every user made by `quickUsers`. */
+export const QUICK_PASSWORD = "correct horse battery"
+
+let hash: Promise<string> | undefined
+let counter = 0
+
+/**
+ * Inserts one user per name (password `QUICK_PASSWORD`) and signs each a valid token. Through
+ * libSQL, as `writeDb` explains: a bun:sqlite writer would freeze the server's view of the file.
+ */
+export async function quickUsers(h: TestServer, names: string[]): Promise<TestUser[]> {
+  hash ??= Bun.password.hash(QUICK_PASSWORD, { algorithm: "argon2id" })
+  const passwordHash = await hash
+  const people = names.map((name) => ({
+    email: `${name.toLowerCase()}.q${process.pid}.${++counter}@example.test`,
+    displayName: name,
+  }))
+  const client = createClient({ url: `file:${h.dbPath}` })
+  try {
+    await client.execute("PRAGMA busy_timeout = 5000")
+    const results = await client.batch(
+      people.map((p) => ({
+        sql: "insert into users (email, password_hash, display_name) values (?, ?, ?) returning id",
+        args: [p.email, passwordHash, p.displayName],
+      })),
+      "write",
+    )
+    return await Promise.all(
+      people.map(async (p, i) => {
+        const id = Number(results[i]!.rows[0]!.id)
+        return { id, ...p, token: await tokenFor(id) }
+      }),
+    )
+  } finally {
+    client.close()
+  }
+}
+
+/** Fails loudly when a setup request does not get the expected status. */
+async function must(
+  h: TestServer,
+  status: number,
+  method: string,
+  path: string,
+  options: Parameters<typeof api>[3],
+) {
+  const res = await api(h, method, path, options)
+  if (res.status !== status) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body
+}
+
+const ROLES = [
+  "admin",
+  "member",
+  "victim",
+  "outsider",
+  "stranger",
+  "removed",
+  "left",
+  "groupBlocker",
+  "directBlocker",
+  "directOther",
+] as const
+
+export type WorldRole = (typeof ROLES)[number]
+
+/**
+ * One group (admin; member, victim, groupBlocker active; removed and left gone) with a message from
+ * the admin, and one direct conversation with a message that directBlocker then blocked.
+ * `outsider` and `stranger` belong to neither; `outsider` is the one to add.
+ */
+export interface World extends Record<WorldRole, TestUser> {
+  group: number
+  direct: number
+  groupMessage: number
+  directMessage: number
+}
+
+/** Builds a `World` through the HTTP API. */
+export async function buildWorld(h: TestServer): Promise<World> {
+  const people = await quickUsers(h, [...ROLES])
+  const u = Object.fromEntries(ROLES.map((r, i) => [r, people[i]!])) as Record<WorldRole, TestUser>
+  const groupSide = async () => {
+    const { id } = await must(h, 201, "POST", "/api/conversations", {
+      auth: u.admin,
+      body: {
+        title: "world",
+        participantIds: [u.member, u.victim, u.removed, u.left, u.groupBlocker].map((x) => x.id),
+      },
+    })
+    const { message } = await must(h, 201, "POST", `/api/conversations/${id}/messages`, {
+      auth: u.admin,
+      body: { text: "before" },
+    })
+    await must(h, 200, "DELETE", `/api/conversations/${id}/participants/${u.removed.id}`, { auth: u.admin })
+    await must(h, 200, "POST", `/api/conversations/${id}/leave`, { auth: u.left })
+    await must(h, 200, "POST", `/api/conversations/${id}/block`, { auth: u.groupBlocker })
+    return { group: id as number, groupMessage: message.id as number }
+  }
+  const directSide = async () => {
+    const { id } = await must(h, 201, "POST", "/api/conversations", {
+      auth: u.directBlocker,
+      body: { type: "direct", participantIds: [u.directOther.id] },
+    })
+    const { message } = await must(h, 201, "POST", `/api/conversations/${id}/messages`, {
+      auth: u.directOther,
+      body: { text: "before" },
+    })
+    await must(h, 200, "POST", `/api/conversations/${id}/block`, { auth: u.directBlocker })
+    return { direct: id as number, directMessage: message.id as number }
+  }
+  const [g, d] = await Promise.all([groupSide(), directSide()])
+  return { ...u, ...g, ...d }
+}
+
+const TABLES = ["users", "conversations", "conversation_participants", "messages", "message_reads"]
+
+/** Every row of every table, to compare before and after a refused action. */
+export function snapshot(h: TestServer): Record<string, unknown[]> {
+  return Object.fromEntries(TABLES.map((t) => [t, h.query(`select * from ${t} order by rowid`)]))
+}
