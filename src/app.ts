@@ -1,11 +1,12 @@
 /** The Hono application: middleware, routers, and the one error envelope. */
 import { Hono } from "hono"
+import { bodyLimit } from "hono/body-limit"
 import { cors } from "hono/cors"
 import { HTTPException } from "hono/http-exception"
 import { requestId } from "hono/request-id"
 import { secureHeaders } from "hono/secure-headers"
 import type { Config } from "./config.ts"
-import { AppError, ERROR_STATUS, toErrorBody } from "./errors.ts"
+import { AppError, ERROR_STATUS, type ErrorCode, toErrorBody } from "./errors.ts"
 import { authRoutes } from "./http/auth.ts"
 import { conversationRoutes } from "./http/conversations.ts"
 import type { AppEnv } from "./http/types.ts"
@@ -47,6 +48,15 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
   app.use(secureHeaders())
   app.use(
     "/api/*",
+    bodyLimit({
+      maxSize: config.maxHttpBufferSize,
+      onError: () => {
+        throw new AppError("PAYLOAD_TOO_LARGE", `The request body is over ${config.maxHttpBufferSize} bytes`)
+      },
+    }),
+  )
+  app.use(
+    "/api/*",
     cors({
       origin: (origin) =>
         config.corsOrigins.includes("*") || config.corsOrigins.includes(origin) ? origin : null,
@@ -64,9 +74,12 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
     c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
   )
   app.onError((err, c) => {
-    if (err instanceof HTTPException && !(err instanceof AppError)) {
-      const code = err.status === 413 ? "BAD_REQUEST" : err.status === 401 ? "UNAUTHORIZED" : "BAD_REQUEST"
-      return c.json({ error: { code, message: err.message || "Bad request" } }, err.status)
+    if (err instanceof HTTPException) {
+      // Hono's own refusals keep the rule of one code, one status.
+      const code =
+        (Object.keys(ERROR_STATUS) as ErrorCode[]).find((k) => ERROR_STATUS[k] === err.status) ??
+        "BAD_REQUEST"
+      return c.json({ error: { code, message: err.message || "Bad request" } }, ERROR_STATUS[code])
     }
     const body = toErrorBody(err)
     if (body.code === "INTERNAL")

@@ -61,10 +61,13 @@ export interface ClientToServerEvents {
   ) => void
   update_conversation: (payload: TitleChange, ack?: AckFn<TitleChange>) => void
   quit_conversation: (payload: ConversationRef, ack?: AckFn<ConversationRef>) => void
-  block_conversation: (payload: ConversationRef, ack?: AckFn<ConversationRef & { blocked: boolean }>) => void
+  block_conversation: (
+    payload: ConversationRef,
+    ack?: AckFn<ConversationRef & { blocked: boolean; blockedByOther: boolean }>,
+  ) => void
   unblock_conversation: (
     payload: ConversationRef,
-    ack?: AckFn<ConversationRef & { blocked: boolean }>,
+    ack?: AckFn<ConversationRef & { blocked: boolean; blockedByOther: boolean }>,
   ) => void
 }
 

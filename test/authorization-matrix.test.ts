@@ -24,8 +24,11 @@ const BLOCKED_SIDES = ["groupBlocker", "directBlocker", "directOther"] as const
 const ACTORS = [...TOKEN_ACTORS, ...GONE, "member", "admin", ...BLOCKED_SIDES, "missingConversation"] as const
 type Actor = (typeof ACTORS)[number]
 
-/** Who may: anyone; any signed-in user; a participant; an unblocked participant; a group admin. */
-type Rule = "public" | "user" | "participant" | "unblocked" | "admin"
+/**
+ * Who may: anyone; any signed-in user; a participant; a participant who has not blocked the group
+ * (a blocked direct conversation can still be joined); an unblocked participant; a group admin.
+ */
+type Rule = "public" | "user" | "participant" | "listening" | "unblocked" | "admin"
 interface Expected {
   outcome: "ok" | ErrorCode
   message?: RegExp
@@ -40,6 +43,9 @@ function expected(rule: Rule, actor: Actor): Expected {
   if ((GONE as readonly Actor[]).includes(actor))
     return { outcome: "FORBIDDEN", message: /not a participant/ }
   if (rule === "participant") return { outcome: "ok" }
+  if (rule === "listening") {
+    return actor === "groupBlocker" ? { outcome: "FORBIDDEN", message: /blocked/ } : { outcome: "ok" }
+  }
   if (rule === "unblocked") {
     return (BLOCKED_SIDES as readonly Actor[]).includes(actor)
       ? { outcome: "FORBIDDEN", message: /blocked/ }
@@ -168,7 +174,7 @@ const HTTP_OPS: HttpOp[] = [
 
 const ref = (c: Cell) => ({ conversationId: c.conversationId })
 const SOCKET_OPS: SocketOp[] = [
-  { name: "join_conversation", rule: "unblocked", payload: ref, pure: true },
+  { name: "join_conversation", rule: "listening", payload: ref, pure: true },
   { name: "leave_conversation", rule: "participant", payload: ref, pure: true },
   { name: "send_message", rule: "unblocked", payload: (c) => ({ ...ref(c), text: "hello" }) },
   { name: "mark_message_read", rule: "participant", payload: (c) => ({ messageId: c.messageId }) },
@@ -183,7 +189,10 @@ const SOCKET_OPS: SocketOp[] = [
 
 /** Only actions on a conversation can name a missing one. */
 const actorsFor = (op: Op) =>
-  ACTORS.filter((a) => a !== "missingConversation" || ["participant", "unblocked", "admin"].includes(op.rule))
+  ACTORS.filter(
+    (a) =>
+      a !== "missingConversation" || ["participant", "listening", "unblocked", "admin"].includes(op.rule),
+  )
 const label = (e: Expected, okStatus?: number) =>
   e.outcome === "ok"
     ? `ok${okStatus ? ` ${okStatus}` : ""}`

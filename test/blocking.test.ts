@@ -30,7 +30,7 @@ test("a blocked direct conversation refuses sends from both sides until the bloc
     waitFor(sa!, "conversation_blocked"),
     nothingWithin(sb!, "conversation_blocked", 300),
   ])
-  expect(blocked.body).toEqual({ conversationId: id, blocked: true })
+  expect(blocked.body).toEqual({ conversationId: id, blocked: true, blockedByOther: false })
   expect(ownDevice).toEqual({ conversationId: id })
   expect(otherTold).toBe(true)
   for (const s of [sa!, sb!]) {
@@ -44,8 +44,11 @@ test("a blocked direct conversation refuses sends from both sides until the bloc
   })
   expect(viaHttp.status).toBe(403)
   expect(count(id)).toBe(1)
-  // Only the blocker can lift it.
-  await api(h, "DELETE", `/api/conversations/${id}/block`, { auth: b! })
+  // Only the blocker can lift it; the other side is told so.
+  const notMine = await api(h, "DELETE", `/api/conversations/${id}/block`, { auth: b! })
+  expect(notMine.body).toEqual({ conversationId: id, blocked: false, blockedByOther: true })
+  // Both sides can still open the room and read; only sending is stopped.
+  expect((await join(sb!, id)).ok).toBe(true)
   expect((await sb!.emitWithAck("send_message", { conversationId: id, text: "still" })).ok).toBe(false)
   expect((await sa!.emitWithAck("unblock_conversation", { conversationId: id })).blocked).toBe(false)
   expect((await sb!.emitWithAck("send_message", { conversationId: id, text: "after" })).ok).toBe(true)
@@ -62,7 +65,7 @@ test("blocking a group: the blocker hears nothing and it leaves their list; the 
     sb!.emitWithAck("block_conversation", { conversationId: id }),
     nothingWithin(so!, "conversation_blocked", 300),
   ])
-  expect(ack).toEqual({ ok: true, conversationId: id, blocked: true })
+  expect(ack).toEqual({ ok: true, conversationId: id, blocked: true, blockedByOther: false })
   expect(ownerTold).toBe(true)
   const [sent, heard, leaked] = await Promise.all([
     so!.emitWithAck("send_message", { conversationId: id, text: "you won't hear this" }),

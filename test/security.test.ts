@@ -158,6 +158,17 @@ describe("limits", () => {
     expect(refused.data?.code).toBe("RATE_LIMITED")
   })
 
+  test("an HTTP body over the frame limit is PAYLOAD_TOO_LARGE, and nothing is stored", async () => {
+    const [a, b] = await Promise.all([signUp(h, "big"), signUp(h, "small")])
+    const id = await createConversation(h, a, [b])
+    const res = await api(h, "POST", `/api/conversations/${id}/messages`, {
+      auth: a,
+      rawBody: JSON.stringify({ text: "x".repeat(70 * 1024) }),
+    })
+    expect([res.status, res.body.error.code]).toEqual([413, "PAYLOAD_TOO_LARGE"])
+    expect(h.query("select count(*) as n from messages where conversation_id = ?", id)).toEqual([{ n: 0 }])
+  })
+
   test("security headers on every response; no stack trace or SQL in errors", async () => {
     const res = await api(h, "POST", "/api/auth/register", { rawBody: "{not json" })
     expect(res.status).toBe(400)

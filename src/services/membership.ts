@@ -82,6 +82,15 @@ export function createMembership(db: Db) {
       return found
     },
 
+    /** As `require`, and FORBIDDEN for the blocker of a group, who hears nothing from it. */
+    async requireListening(conversationId: number, userId: number) {
+      const found = await membership.require(conversationId, userId)
+      if (found.state.type === "group" && found.member.blocked) {
+        throw new AppError("FORBIDDEN", "You blocked this conversation; unblock it first")
+      }
+      return found
+    },
+
     /**
      * As `require`, and FORBIDDEN while blocked: a direct conversation that either side blocked,
      * or a group that the caller blocked (the blocker hears nothing from it).

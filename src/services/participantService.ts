@@ -44,16 +44,22 @@ export function createParticipantService({ db, bus, membership, conversationServ
     }
   }
 
+  /** Sets the caller's own block; `blockedByOther` tells a direct conversation's side it cannot lift. */
   async function setBlocked(user: PublicUser, conversationId: number, blocked: boolean) {
-    const { state } = await membership.require(conversationId, user.id)
-    await db
-      .update(cp)
-      .set({ blockedAt: blocked ? new Date() : null })
-      .where(participantRow(conversationId, user.id))
-    membership.invalidate(conversationId)
-    const event = { conversationId, userId: user.id, type: state.type }
-    bus.emit(blocked ? "conversation_blocked" : "conversation_unblocked", event)
-    return { conversationId, blocked }
+    const { state, member } = await membership.require(conversationId, user.id)
+    const blockedByOther = [...state.members].some(
+      ([id, m]) => id !== user.id && m.blocked && state.type === "direct",
+    )
+    if (member.blocked !== blocked) {
+      await db
+        .update(cp)
+        .set({ blockedAt: blocked ? new Date() : null })
+        .where(participantRow(conversationId, user.id))
+      membership.invalidate(conversationId)
+      const event = { conversationId, userId: user.id, type: state.type }
+      bus.emit(blocked ? "conversation_blocked" : "conversation_unblocked", event)
+    }
+    return { conversationId, blocked, blockedByOther }
   }
 
   return {

@@ -13,7 +13,7 @@ export function registerConversationEvents({ socket, services, handle }: SocketD
   socket.on(
     "join_conversation",
     handle("join_conversation", conversationRef, async ({ conversationId }) => {
-      await services.membership.requireUnblocked(conversationId, user.id)
+      await services.membership.requireListening(conversationId, user.id)
       services.limits.join.take(user.id)
       const room = conversationRoom(conversationId)
       const already = socket.rooms.has(room)

@@ -102,6 +102,10 @@ export function connectError(s: Socket): Promise<Error & { data?: { code?: strin
   return new Promise((resolve, reject) => {
     s.once("connect", () => reject(new Error("connected, but a refusal was expected")))
     s.once("connect_error", (err) => resolve(err as never))
+    // A handshake the server cuts short (an oversized frame, say) ends in a disconnect instead.
+    s.once("disconnect", (reason) =>
+      reject(new Error(`disconnected (${reason}), but a refusal was expected`)),
+    )
   })
 }
 

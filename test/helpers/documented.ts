@@ -8,6 +8,7 @@ export const DOCUMENTED: string[] = [
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
+  "PAYLOAD_TOO_LARGE",
   "RATE_LIMITED",
 ]
 
