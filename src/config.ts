@@ -61,6 +61,10 @@ const envSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  NATIVE_BROADCAST: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
@@ -94,6 +98,8 @@ export type Config = {
   maxConnectionsPerUser: number
   /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
   trustProxy: boolean
+  /** Room broadcasts through Bun's native publish (sockets/topicAdapter.ts). */
+  nativeBroadcast: boolean
   /** The longest a graceful stop may take before the rest is cut short. */
   shutdownTimeoutMs: number
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
@@ -137,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
     trustProxy: e.TRUST_PROXY,
+    nativeBroadcast: e.NATIVE_BROADCAST,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsToken: e.METRICS_TOKEN,
     logFormat: e.LOG_FORMAT,

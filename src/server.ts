@@ -12,6 +12,7 @@ import { createMetrics, type Metrics, metricsEndpoint } from "./metrics.ts"
 import { createServices, type Services } from "./services/index.ts"
 import { createDrain, gracefulStop, within } from "./shutdown.ts"
 import { attachSockets } from "./sockets/index.ts"
+import { topicAdapter } from "./sockets/topicAdapter.ts"
 import type { ChatServer } from "./sockets/types.ts"
 import { VERSION } from "./version.ts"
 
@@ -58,8 +59,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   }
   const app = createApp({ services, config, logger, ready })
 
+  // Known once Bun listens; until then (and with NATIVE_BROADCAST=false) rooms broadcast the usual way.
+  let bunServer: Server<unknown> | undefined
   const io: ChatServer = new SocketIOServer({
     cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: true } : undefined,
+    ...(config.nativeBroadcast ? { adapter: topicAdapter(() => bunServer) } : {}),
   })
   const engine = new Engine({ path: "/socket.io/", maxHttpBufferSize: config.maxHttpBufferSize })
   io.bind(engine)
@@ -69,7 +73,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const detach = attachSockets(io, services, logger, config, { metrics, drain })
 
   const { websocket, idleTimeout } = engine.handler()
-  const server = Bun.serve({
+  const server: Server<unknown> = Bun.serve({
     port: config.port,
     hostname: config.host,
     idleTimeout,
@@ -98,6 +102,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     }
   }
 
+  bunServer = server
   const port = server.port ?? config.port
   let stopping: Promise<boolean> | undefined
   return {
