@@ -1,0 +1,50 @@
+// Scenario names and sizes. --quick shrinks everything to a smoke run that
+// finishes in well under a minute (it is part of `npm test`).
+import type { FanoutParams } from "./fanout.ts"
+
+export const SCENARIOS = [
+  "limit-raw",
+  "limit-sio",
+  "fanout",
+  "fanout-large",
+  "connections",
+  "history",
+  "startup",
+] as const
+export type ScenarioName = (typeof SCENARIOS)[number]
+
+export type Sizes = {
+  fanout: FanoutParams
+  fanoutLarge: FanoutParams
+  connections: number
+  historyMessages: number
+  historyRequests: number // timed requests per position (newest, middle, oldest)
+  startupRuns: number
+}
+
+export function sizes(quick: boolean): Sizes {
+  return quick
+    ? {
+        fanout: { clients: 20, members: 5, messages: 5 },
+        fanoutLarge: { clients: 40, members: 10, messages: 5 },
+        connections: 200,
+        historyMessages: 20_000,
+        historyRequests: 20,
+        startupRuns: 1,
+      }
+    : {
+        fanout: { clients: 200, members: 10, messages: 50 },
+        fanoutLarge: { clients: 1000, members: 10, messages: 20 },
+        connections: 10_000,
+        historyMessages: 1_000_000,
+        historyRequests: 300,
+        startupRuns: 3,
+      }
+}
+
+/** Only loopback may ever be targeted: this is a load generator. */
+export function assertLoopback(url: string): void {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "")
+  if (host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host)) return
+  throw new Error(`refusing to load ${host}: the benchmark only targets loopback addresses`)
+}

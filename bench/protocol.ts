@@ -1,0 +1,86 @@
+// Messages exchanged between the coordinator (run.ts) and load workers (worker.ts).
+// Both sides import these types so a protocol change is a type error, not a hang.
+import type { HistogramData } from "./histogram.ts"
+
+/** "sio" = socket.io-client against the chat protocol; "raw" = plain WebSocket against limit-raw. */
+export type ClientKind = "sio" | "raw"
+
+export type FanoutClient = {
+  idx: number // global client index, written into every message text to recognise own echoes
+  userId: number
+  token: string
+  conversationId: number
+  expected: number // deliveries this client must see: members of its conversation × messages
+}
+
+export type ToWorker =
+  | {
+      type: "fanout-setup"
+      kind: ClientKind
+      url: string
+      clients: FanoutClient[]
+      messages: number
+      msgTimeoutMs: number
+      connectConcurrency: number
+    }
+  | { type: "fanout-go" }
+  | { type: "fanout-finish"; graceMs: number }
+  | {
+      type: "idle-connect"
+      kind: ClientKind
+      url: string
+      identities: { userId: number; token: string }[]
+      count: number
+      connectConcurrency: number
+    }
+  | { type: "idle-check" }
+  | { type: "close-all" }
+
+export type FanoutStats = {
+  clients: number
+  sent: number
+  sendErrors: number
+  timeouts: number // own echo did not come back in msgTimeoutMs
+  deliveries: number // unique deliveries
+  expected: number
+  lost: number
+  duplicates: number
+  misordered: number
+  crossTalk: number // messages of another conversation delivered to this client
+  firstSendAt: number // epoch ms (performance.timeOrigin based)
+  lastRecvAt: number
+  latency: HistogramData
+  errors: string[]
+}
+
+export type FromWorker =
+  | { type: "hello"; pid: number }
+  | { type: "fanout-ready"; connected: number; failed: number; errors: string[] }
+  | { type: "fanout-sends-done" }
+  | { type: "fanout-result"; stats: FanoutStats }
+  | {
+      type: "idle-connected"
+      ok: number
+      failed: number
+      startedAt: number
+      endedAt: number
+      errors: string[]
+    }
+  | { type: "idle-status"; connected: number }
+  | { type: "closed" }
+  | { type: "fatal"; error: string }
+
+/** Shared wall clock with sub-millisecond resolution; comparable across processes on one machine. */
+export function clock(): number {
+  return performance.timeOrigin + performance.now()
+}
+
+/** Message text carrying send time, sender and sequence so receivers can time and match it. */
+export function encodeText(sender: number, seq: number): string {
+  return `t=${clock().toFixed(3)} s=${sender} n=${seq}`
+}
+
+export function decodeText(text: string): { t: number; s: number; n: number } | null {
+  const m = /^t=([\d.]+) s=(\d+) n=(\d+)/.exec(text)
+  return m ? { t: Number(m[1]), s: Number(m[2]), n: Number(m[3]) } : null
+}

@@ -1,0 +1,134 @@
+// Human-readable tables for the reports runBench returns.
+import type { ScenarioReport } from "./bench.ts"
+import type { ConnectionsResult } from "./connections.ts"
+import type { FanoutResult } from "./fanout.ts"
+import type { HistoryResult } from "./history.ts"
+import { NOISY_OTHERS_PERCENT } from "./meters.ts"
+import type { StartupResult } from "./startup.ts"
+
+function table(header: string[], rows: (string | number | null | undefined)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? "-" : String(c))))]
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)))
+  const line = (r: string[]) => r.map((c, i) => c.padStart(widths[i] ?? 0)).join("  ")
+  return [line(cells[0] ?? []), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join(
+    "\n",
+  )
+}
+
+const verdict = (r: ScenarioReport) => (r.skipped ? "skipped" : r.ok ? "ok" : "FAILED")
+
+export function formatReports(reports: ScenarioReport[]): string {
+  const out: string[] = []
+  const m = reports[0]?.machine
+  if (m) out.push(`machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGB} GB, bun ${m.bun}, ${m.os}`)
+
+  const fan = reports.filter((r) => (r.result as FanoutResult | undefined)?.latencyMs)
+  if (fan.length) {
+    out.push(
+      "",
+      "fanout (closed loop; latency = send to receive, ms; cpu = % of one core; others = CPU of processes outside the benchmark)",
+    )
+    const header =
+      "scenario C/R/M workers deliv/s sends/s p50 p95 p99 max srv-cpu gen-cpu others vs-sio vs-raw check"
+    const rows = fan.map((r) => {
+      const f = r.result as FanoutResult
+      const { p50, p95, p99, max } = f.latencyMs
+      const { clients: C, members: R, messages: M } = f.params
+      const c = f.cpuPercent
+      const rates = [f.deliveriesPerSec, f.sendsPerSec]
+      const cpu = [c.server, c.generator, c.others]
+      return [
+        r.scenario,
+        `${C}/${R}/${M}`,
+        f.workers,
+        ...rates,
+        p50,
+        p95,
+        p99,
+        max,
+        ...cpu,
+        r.vsLimitSio,
+        r.vsLimitRaw,
+        verdict(r),
+      ]
+    })
+    out.push(table(header.split(" "), rows))
+    const noisy = fan.filter(
+      (r) => ((r.result as FanoutResult).cpuPercent.others ?? 0) >= NOISY_OTHERS_PERCENT,
+    )
+    if (noisy.length) {
+      const names = noisy.map((r) => r.scenario).join(", ")
+      out.push(
+        `warning: other processes used >= ${NOISY_OTHERS_PERCENT}% of a core during ${names}: figures and ratios are unreliable`,
+      )
+    }
+  }
+  for (const r of reports.filter((x) => x.scenario === "connections" && x.result)) {
+    const c = r.result as ConnectionsResult
+    out.push("", "connections (idle authenticated sockets)")
+    out.push(
+      table(
+        [
+          "sockets",
+          "connected",
+          "still open",
+          "connect/s",
+          "RSS before MB",
+          "RSS after MB",
+          "KB/socket",
+          "check",
+        ],
+        [
+          [
+            c.sockets,
+            c.connected,
+            c.stillConnected,
+            c.connectPerSec,
+            c.rssBeforeMB,
+            c.rssAfterMB,
+            c.rssPerSocketKB,
+            verdict(r),
+          ],
+        ],
+      ),
+    )
+  }
+  for (const r of reports.filter((x) => x.scenario === "history" && x.result)) {
+    const h = r.result as HistoryResult
+    out.push(
+      "",
+      `history (${h.messages} messages, ${h.dbSizeMB} MB db, bulk insert ${h.insertMs} ms; ${h.requestsPerPosition} requests each, ms)`,
+    )
+    out.push(
+      table(
+        ["position", "p50", "p95", "p99", "max", "check"],
+        (["newest", "middle", "oldest"] as const).map((p) => [
+          p,
+          h[p].p50,
+          h[p].p95,
+          h[p].p99,
+          h[p].max,
+          verdict(r),
+        ]),
+      ),
+    )
+  }
+  for (const r of reports.filter((x) => x.scenario === "startup" && x.result)) {
+    const s = r.result as StartupResult
+    out.push("", "startup (process start to /readyz 200, ms)")
+    out.push(
+      table(
+        ["database", "runs", "median", "min", "max"],
+        [
+          ["fresh dir (migrates)", s.fresh.runs, s.fresh.medianMs, s.fresh.minMs, s.fresh.maxMs],
+          ["empty", s.empty.runs, s.empty.medianMs, s.empty.minMs, s.empty.maxMs],
+          [`${s.big.messages} messages`, s.big.runs, s.big.medianMs, s.big.minMs, s.big.maxMs],
+        ],
+      ),
+    )
+  }
+  const problems = reports.filter((r) => !r.ok || r.skipped)
+  if (problems.length) out.push("")
+  for (const r of problems) out.push(`${r.scenario}: ${verdict(r)}: ${r.skipped ?? r.failures.join("; ")}`)
+  return out.join("\n")
+}

@@ -1,0 +1,153 @@
+// Starting and stopping the servers under test: the real Causerie server
+// (src/index.ts on a temp database) and the two protocol-ceiling servers.
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import type { Subprocess } from "bun"
+import { fdLimitWrapper, freePort, REPO_ROOT, sleep, track } from "./processes.ts"
+
+export type TargetKind = "real" | "sio" | "raw"
+
+export type Target = {
+  kind: TargetKind
+  url: string
+  pid?: number // known when we started it (or --server-pid): needed for RSS/CPU figures
+  readyMs?: number // process start to first 200 from /readyz
+  logTail(): string // last lines the server printed, to explain a failure
+  stop(): Promise<void>
+}
+
+const ENTRY: Record<TargetKind, string> = {
+  real: `${REPO_ROOT}/src/index.ts`,
+  sio: `${import.meta.dir}/limit-sio.ts`,
+  raw: `${import.meta.dir}/limit-raw.ts`,
+}
+
+export type RealServerFiles = { dir: string; dbPath: string; jwtSecret: string }
+
+/** A fresh temp dir + database path + secret; reuse it to restart a server on the same data. */
+export function newServerFiles(): RealServerFiles {
+  const dir = mkdtempSync(`${tmpdir()}/causerie-bench-`)
+  const jwtSecret = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("hex")
+  return { dir, dbPath: `${dir}/chat.db`, jwtSecret }
+}
+
+export function removeServerFiles(files: RealServerFiles): void {
+  rmSync(files.dir, { recursive: true, force: true })
+}
+
+export async function startServer(kind: TargetKind, files?: RealServerFiles): Promise<Target> {
+  const port = freePort()
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+    // Measure the server, not its throttles (0 = off); harmless for the limit servers.
+    RATE_LIMIT_MESSAGES_PER_SECOND: "0",
+    RATE_LIMIT_JOINS_PER_SECOND: "0",
+  }
+  if (files) {
+    env.DATABASE_URL = `file:${files.dbPath}`
+    env.JWT_SECRET = files.jwtSecret
+    env.DATA_DIR = files.dir // the server may keep other files (uploads, secrets) beside its database
+  }
+  const output: string[] = []
+  const t0 = performance.now()
+  const proc = Bun.spawn({
+    cmd: fdLimitWrapper([process.execPath, ENTRY[kind]]),
+    cwd: REPO_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  track(proc)
+  // Pipes must be drained or a chatty server blocks on write; keep only the tail for error reports.
+  drain(proc.stdout, output)
+  drain(proc.stderr, output)
+  const url = `http://127.0.0.1:${port}`
+  const target: Target = {
+    kind,
+    url,
+    pid: proc.pid,
+    stop: () => stopProcess(proc),
+    logTail: () => output.join("").slice(-2000),
+  }
+  try {
+    await waitReady(url, proc, 60_000)
+  } catch (err) {
+    await target.stop()
+    throw new Error(
+      `${kind} server did not become ready: ${String(err)}\n--- server output ---\n${target.logTail()}`,
+    )
+  }
+  target.readyMs = performance.now() - t0
+  return target
+}
+
+async function waitReady(url: string, proc: Subprocess, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (performance.now() < deadline) {
+    if (proc.exitCode !== null || proc.signalCode !== null)
+      throw new Error(`exited with ${proc.exitCode ?? proc.signalCode}`)
+    try {
+      const res = await fetch(`${url}/readyz`)
+      if (res.status === 200) return
+    } catch {
+      // not listening yet
+    }
+    await sleep(2)
+  }
+  throw new Error(`no 200 from /readyz within ${timeoutMs}ms`)
+}
+
+async function stopProcess(proc: Subprocess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return
+  proc.kill("SIGTERM")
+  const done = await Promise.race([proc.exited.then(() => true), sleep(5000).then(() => false)])
+  if (!done) {
+    proc.kill("SIGKILL")
+    await proc.exited
+  }
+}
+
+async function drain(stream: ReadableStream<Uint8Array> | number | undefined, into: string[]): Promise<void> {
+  if (!stream || typeof stream === "number") return
+  const decoder = new TextDecoder()
+  for await (const chunk of stream) {
+    into.push(decoder.decode(chunk))
+    if (into.length > 200) into.splice(0, into.length - 200)
+  }
+}
+
+/** An already running server given by --url: never stopped by us. */
+export function externalTarget(url: string, pid?: number): Target {
+  return { kind: "real", url: url.replace(/\/$/, ""), pid, stop: async () => {}, logTail: () => "" }
+}
+
+/**
+ * Run `fn` against a server of `kind`: the real one is freshly started on an empty
+ * temp database unless `external.url` names a running one. Always stopped and
+ * cleaned up afterwards; errors carry the server's last output.
+ */
+export async function withServer<T>(
+  kind: TargetKind,
+  external: { url?: string; pid?: number },
+  fn: (target: Target) => Promise<T>,
+): Promise<T> {
+  if (kind === "real" && external.url) return fn(externalTarget(external.url, external.pid))
+  const files = kind === "real" ? newServerFiles() : undefined
+  try {
+    const target = await startServer(kind, files)
+    try {
+      return await fn(target)
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err)
+      const tail = target.logTail().trim()
+      throw new Error(tail ? `${msg}\n--- ${kind} server output (tail) ---\n${tail}` : msg)
+    } finally {
+      await target.stop()
+    }
+  } finally {
+    if (files) removeServerFiles(files)
+  }
+}
