@@ -6,7 +6,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
 import { embeddedMigrations } from "../db/migrations.ts"
 import * as schema from "../db/schema.ts"
 
-export type Db = LibSQLDatabase<typeof schema>
+export type Db = LibSQLDatabase<typeof schema> & { $client: Client }
 
 export interface Database {
   db: Db

