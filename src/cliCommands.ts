@@ -45,7 +45,7 @@ export async function userCreateCommand(
   }
   const database = await open(config)
   try {
-    const user = await createUserService(database.db).register(parsed.data)
+    const user = await createUserService(database.db, config.passwordHashing).register(parsed.data)
     io.out(`${user.id}\n`)
     return 0
   } catch (err) {

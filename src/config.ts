@@ -61,6 +61,8 @@ const envSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).max(4_194_304).default(19_456),
+  PASSWORD_HASH_TIME_COST: z.coerce.number().int().min(1).max(20).default(2),
   NATIVE_BROADCAST: z
     .enum(["true", "false"])
     .default("true")
@@ -98,6 +100,8 @@ export type Config = {
   maxConnectionsPerUser: number
   /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
   trustProxy: boolean
+  /** argon2id cost for new password hashes (existing hashes keep their own). */
+  passwordHashing: { memoryKib: number; timeCost: number }
   /** Room broadcasts through Bun's native publish (sockets/topicAdapter.ts). */
   nativeBroadcast: boolean
   /** The longest a graceful stop may take before the rest is cut short. */
@@ -143,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
     trustProxy: e.TRUST_PROXY,
+    passwordHashing: { memoryKib: e.PASSWORD_HASH_MEMORY_KIB, timeCost: e.PASSWORD_HASH_TIME_COST },
     nativeBroadcast: e.NATIVE_BROADCAST,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsToken: e.METRICS_TOKEN,

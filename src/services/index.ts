@@ -15,7 +15,7 @@ import { createUserService } from "./userService.ts"
 export interface ServiceOptions {
   db: Db
   jwtSecret: string
-  config: Pick<Config, "jwtTtlSeconds" | "maxParticipants" | "rateLimit">
+  config: Pick<Config, "jwtTtlSeconds" | "maxParticipants" | "rateLimit" | "passwordHashing">
 }
 
 /** All services, sharing one event bus, presence store and membership cache. */
@@ -24,7 +24,7 @@ export function createServices({ db, jwtSecret, config }: ServiceOptions) {
   const bus = new EventBus()
   const presence = createMemoryPresence()
   const membership = createMembership(db)
-  const users = createUserService(db)
+  const users = createUserService(db, config.passwordHashing)
   const tokens = createTokens({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds })
   const sessions = createSessions(tokens, users)
   const conversations = createConversationService({

@@ -17,13 +17,29 @@ export const toPublicUser = (u: Pick<UserRow, "id" | "email" | "displayName">): 
 const INVALID_CREDENTIALS = "Invalid email or password"
 
 /** User service over one database. */
-export function createUserService(db: Db) {
+export interface PasswordHashing {
+  /** argon2id memory in KiB. */
+  memoryKib: number
+  timeCost: number
+}
+
+/** OWASP's argon2id baseline: 19 MiB, two passes. */
+export const DEFAULT_HASHING: PasswordHashing = { memoryKib: 19_456, timeCost: 2 }
+
+export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HASHING) {
+  const hash = (password: string) =>
+    Bun.password.hash(password, {
+      algorithm: "argon2id",
+      memoryCost: hashing.memoryKib,
+      timeCost: hashing.timeCost,
+    })
+
   // Verified against when the email is unknown, so both failures take the same time.
   let dummyHash: Promise<string> | undefined
 
   return {
     async register(input: RegisterInput): Promise<UserRow> {
-      const passwordHash = await Bun.password.hash(input.password, { algorithm: "argon2id" })
+      const passwordHash = await hash(input.password)
       const [row] = await db
         .insert(users)
         .values({ email: input.email, passwordHash, displayName: input.displayName ?? null })
@@ -37,7 +53,7 @@ export function createUserService(db: Db) {
     /** The user whose password matches; one UNAUTHORIZED for unknown email and wrong password alike. */
     async authenticate(email: string, password: string): Promise<UserRow> {
       const row = await db.query.users.findFirst({ where: eq(users.email, email) })
-      dummyHash ??= Bun.password.hash("not-a-real-password", { algorithm: "argon2id" })
+      dummyHash ??= hash("not-a-real-password")
       const ok = await Bun.password.verify(password, row?.passwordHash ?? (await dummyHash))
       if (!row || !ok) throw new AppError("UNAUTHORIZED", INVALID_CREDENTIALS)
       return row
@@ -60,7 +76,7 @@ export function createUserService(db: Db) {
       if (!row || !(await Bun.password.verify(currentPassword, row.passwordHash))) {
         throw new AppError("UNAUTHORIZED", "The current password is wrong", { field: "currentPassword" })
       }
-      const passwordHash = await Bun.password.hash(newPassword, { algorithm: "argon2id" })
+      const passwordHash = await hash(newPassword)
       const [updated] = await db
         .update(users)
         .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1` })

@@ -32,6 +32,9 @@ export async function startTestServer(
     DATA_DIR: dir,
     JWT_SECRET: TEST_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    // The cheapest argon2id the server accepts: tests register hundreds of users.
+    PASSWORD_HASH_MEMORY_KIB: "1024",
+    PASSWORD_HASH_TIME_COST: "1",
     ...env,
   })
   const server = await createServer(config, options)
