@@ -37,7 +37,7 @@ export function sizes(quick: boolean): Sizes {
         fanoutLarge: { clients: 1000, members: 10, messages: 20 },
         connections: 10_000,
         historyMessages: 1_000_000,
-        historyRequests: 300,
+        historyRequests: 1000,
         startupRuns: 3,
       }
 }

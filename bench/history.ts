@@ -17,6 +17,7 @@ export type HistoryResult = {
 }
 
 const PAGE = 50
+const WARM_UP = 50
 
 export async function runHistory(db: BigDb, requests: number): Promise<HistoryResult> {
   const server = await startServer("real", db.files)
@@ -33,8 +34,8 @@ export async function runHistory(db: BigDb, requests: number): Promise<HistoryRe
       const headers = { authorization: `Bearer ${db.owner.token}` }
       const samples: number[] = []
       let bad = 0
-      for (let i = -5; i < requests; i++) {
-        // 5 warm-up requests: the first ones pay for JIT and cold SQLite pages, not for the query
+      for (let i = -WARM_UP; i < requests; i++) {
+        // Warm-up requests pay for JIT and cold SQLite pages, not for the query: not counted.
         const t0 = performance.now()
         const res = await fetch(url, { headers })
         const body = (await res.json()) as { messages?: { id: number }[] }

@@ -21,13 +21,21 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 /** Token service bound to one secret and lifetime. */
 export function createTokens({ secret, ttlSeconds }: { secret: string; ttlSeconds: number }): Tokens {
+  // Imported once: hono/jwt would otherwise import the raw secret again on every sign and verify.
+  const key = crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  )
   return {
     async issue(userId, version) {
       const now = Math.floor(Date.now() / 1000)
       const expiresAt = now + ttlSeconds
       const token = await sign(
         { sub: String(userId), ver: version, iat: now, exp: expiresAt },
-        secret,
+        await key,
         "HS256",
       )
       return { token, expiresAt }
@@ -38,7 +46,7 @@ export function createTokens({ secret, ttlSeconds }: { secret: string; ttlSecond
       }
       let payload: Record<string, unknown>
       try {
-        payload = await verify(token, secret, "HS256")
+        payload = await verify(token, await key, "HS256")
       } catch (err) {
         if (err instanceof JwtTokenExpired)
           throw new AppError("UNAUTHORIZED", "Authentication token has expired")

@@ -1,5 +1,5 @@
 /** Reading messages with their senders, in the one shape HTTP and sockets share. */
-import { desc, eq, inArray, type SQL } from "drizzle-orm"
+import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm"
 import { messages, users } from "../../db/schema.ts"
 import type { Message } from "../contract.ts"
 import type { Db } from "../db.ts"
@@ -47,4 +47,34 @@ function selectRows(db: Db, where: SQL | undefined, limit: number) {
 export async function messagesByIds(db: Db, ids: number[]): Promise<Message[]> {
   if (ids.length === 0) return []
   return selectMessages(db, inArray(messages.id, ids), ids.length)
+}
+
+/**
+ * History pages as prepared queries: built once instead of on every request (the builder costs
+ * more than SQLite does for a 50-row page on the (conversation_id, id) index).
+ */
+export function historyQueries(db: Db) {
+  const page = (where: SQL | undefined) =>
+    db
+      .select(columns)
+      .from(messages)
+      .innerJoin(users, eq(users.id, messages.senderId))
+      .where(where)
+      .orderBy(desc(messages.id))
+      .limit(sql.placeholder("limit"))
+      .prepare()
+  const newest = page(eq(messages.conversationId, sql.placeholder("conversationId")))
+  const before = page(
+    and(
+      eq(messages.conversationId, sql.placeholder("conversationId")),
+      lt(messages.id, sql.placeholder("before")),
+    ),
+  )
+  return async (conversationId: number, limit: number, beforeId?: number): Promise<Message[]> => {
+    const rows =
+      beforeId === undefined
+        ? await newest.all({ conversationId, limit })
+        : await before.all({ conversationId, limit, before: beforeId })
+    return rows.map(toMessage)
+  }
 }

@@ -1,5 +1,5 @@
 /** Messages: sending (committed before anyone hears of it), history pages and read receipts. */
-import { and, eq, lt } from "drizzle-orm"
+import { and, eq } from "drizzle-orm"
 import { messageReads, messages } from "../../db/schema.ts"
 import type { Message, MessageReadPayload, PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
@@ -8,7 +8,7 @@ import type { EventBus } from "../events.ts"
 import type { createTokenBucket } from "../rateLimit.ts"
 import type { SendMessageInput } from "../schemas.ts"
 import type { Membership } from "./membership.ts"
-import { selectMessages } from "./messageRows.ts"
+import { historyQueries } from "./messageRows.ts"
 import { createMessageWriter } from "./messageWriter.ts"
 
 export interface MessageDeps {
@@ -22,6 +22,7 @@ export interface MessageDeps {
 /** Message service; publishes `message_created` and `message_read` on the bus after commit. */
 export function createMessageService({ db, membership, bus, sendLimit }: MessageDeps) {
   const writer = createMessageWriter(db)
+  const historyPage = historyQueries(db)
 
   return {
     /** Stores a message from `sender`; resolves after commit, once it has been published. */
@@ -67,11 +68,7 @@ export function createMessageService({ db, membership, bus, sendLimit }: Message
     /** A page of history, newest first; `nextBefore` continues it, null at the oldest end. */
     async history(userId: number, conversationId: number, page: { before?: number; limit: number }) {
       await membership.require(conversationId, userId)
-      const where = and(
-        eq(messages.conversationId, conversationId),
-        page.before ? lt(messages.id, page.before) : undefined,
-      )
-      const rows = await selectMessages(db, where, page.limit + 1)
+      const rows = await historyPage(conversationId, page.limit + 1, page.before)
       const more = rows.length > page.limit
       const list = more ? rows.slice(0, page.limit) : rows
       return { messages: list, nextBefore: more ? list[list.length - 1]!.id : null }

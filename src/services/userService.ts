@@ -27,6 +27,7 @@ export interface PasswordHashing {
 export const DEFAULT_HASHING: PasswordHashing = { memoryKib: 19_456, timeCost: 2 }
 
 export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HASHING) {
+  const byId = db.query.users.findFirst({ where: eq(users.id, sql.placeholder("id")) }).prepare()
   const hash = (password: string) =>
     Bun.password.hash(password, {
       algorithm: "argon2id",
@@ -85,8 +86,9 @@ export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HAS
       return updated!
     },
 
+    /** Every authenticated request and handshake asks this: prepared once. */
     async findById(id: number): Promise<UserRow | undefined> {
-      return db.query.users.findFirst({ where: eq(users.id, id) })
+      return byId.get({ id })
     },
 
     /** The ids among `ids` that name no user. */
