@@ -7,42 +7,36 @@ import type { SocketDeps } from "./types.ts"
 export const JOINED_MESSAGE = "Vous avez rejoint la conversation"
 
 /** Registers the room events on one socket. */
-export function registerConversationEvents({ socket, services, handle }: SocketDeps) {
+export function registerConversationEvents({ socket, services, on }: SocketDeps) {
   const user = socket.data.user
 
-  socket.on(
-    "join_conversation",
-    handle("join_conversation", conversationRef, async ({ conversationId }) => {
-      await services.membership.requireListening(conversationId, user.id)
-      services.limits.join.take(user.id)
-      const room = conversationRoom(conversationId)
-      const already = socket.rooms.has(room)
-      await socket.join(room)
-      const payload = {
-        conversationId,
-        message: JOINED_MESSAGE,
-        participants: await services.conversations.participants(conversationId),
-      }
-      socket.emit("conversation_joined", payload)
-      if (!already) {
-        socket.to(room).emit("user_joined", { conversationId, user })
-      }
-      return payload
-    }),
-  )
+  on("join_conversation", conversationRef, async ({ conversationId }) => {
+    await services.membership.requireListening(conversationId, user.id)
+    services.limits.join.take(user.id)
+    const room = conversationRoom(conversationId)
+    const already = socket.rooms.has(room)
+    await socket.join(room)
+    const payload = {
+      conversationId,
+      message: JOINED_MESSAGE,
+      participants: await services.conversations.participants(conversationId),
+    }
+    socket.emit("conversation_joined", payload)
+    if (!already) {
+      socket.to(room).emit("user_joined", { conversationId, user })
+    }
+    return payload
+  })
 
-  socket.on(
-    "leave_conversation",
-    handle("leave_conversation", conversationRef, async ({ conversationId }) => {
-      const room = conversationRoom(conversationId)
-      // Leaving a room one is not in is harmless, but must not tell a stranger the conversation exists.
-      if (!socket.rooms.has(room)) await services.membership.require(conversationId, user.id)
-      else {
-        await socket.leave(room)
-        socket.to(room).emit("user_left", { conversationId, user })
-      }
-      socket.emit("conversation_left", { conversationId })
-      return { conversationId }
-    }),
-  )
+  on("leave_conversation", conversationRef, async ({ conversationId }) => {
+    const room = conversationRoom(conversationId)
+    // Leaving a room one is not in is harmless, but must not tell a stranger the conversation exists.
+    if (!socket.rooms.has(room)) await services.membership.require(conversationId, user.id)
+    else {
+      await socket.leave(room)
+      socket.to(room).emit("user_left", { conversationId, user })
+    }
+    socket.emit("conversation_left", { conversationId })
+    return { conversationId }
+  })
 }

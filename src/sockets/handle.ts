@@ -4,6 +4,7 @@
  * logs and measures each event, and refuses new ones once the server is stopping.
  */
 import type { z } from "zod"
+import type { ClientToServerEvents } from "../contract.ts"
 import { AppError, type ErrorBody, parseInput, toErrorBody } from "../errors.ts"
 import type { Logger } from "../logger.ts"
 import type { Metrics } from "../metrics.ts"
@@ -18,14 +19,14 @@ export interface EventOps {
   drain: Pick<Drain, "draining" | "begin">
 }
 
-/** Builds listeners bound to one socket. */
+/** Builds `on(event, schema, action)`, which registers one event of one socket through the wrapper. */
 export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) {
-  return function handle<S extends z.ZodType, R extends object>(
-    event: string,
+  return function on<S extends z.ZodType, R extends object>(
+    event: keyof ClientToServerEvents,
     schema: S,
     action: (input: z.output<S>) => Promise<R>,
-  ) {
-    return async (...args: unknown[]) => {
+  ): void {
+    socket.on(event, async (...args: unknown[]) => {
       // Socket.IO passes the acknowledgement last; a client may send it without a payload.
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined
       const started = performance.now()
@@ -59,7 +60,7 @@ export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) 
         ops.metrics.socketEvent(event, fields.outcome, (performance.now() - started) / 1000)
         done()
       }
-    }
+    })
   }
 }
 

@@ -36,7 +36,7 @@ export function attachSockets(
     socket.join(userRoom(user.id))
     logger.info({ event: "connect", socketId: socket.id, userId: user.id }, "socket connected")
 
-    const deps = { socket, services, logger, handle: eventHandler(socket, logger, ops) }
+    const deps = { socket, services, logger, on: eventHandler(socket, logger, ops) }
     registerConversationEvents(deps)
     registerMessageEvents(deps)
     registerParticipantEvents(deps)

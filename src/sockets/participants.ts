@@ -9,44 +9,17 @@ import {
 import type { SocketDeps } from "./types.ts"
 
 /** Registers the group management events on one socket. */
-export function registerParticipantEvents({ socket, services, handle }: SocketDeps) {
+export function registerParticipantEvents({ socket, services, on }: SocketDeps) {
   const user = socket.data.user
   const { participants } = services
 
-  socket.on(
-    "add_participants",
-    handle("add_participants", addParticipantsInput, (i) =>
-      participants.add(user, i.conversationId, i.userIds),
-    ),
+  on("add_participants", addParticipantsInput, (i) => participants.add(user, i.conversationId, i.userIds))
+  on("remove_participant", participantRef, (i) => participants.remove(user, i.conversationId, i.userId))
+  on("change_role", changeRoleInput, (i) => participants.setRole(user, i.conversationId, i.userId, i.role))
+  on("update_conversation", updateConversationInput, (i) =>
+    participants.rename(user, i.conversationId, i.title),
   )
-  socket.on(
-    "remove_participant",
-    handle("remove_participant", participantRef, (i) =>
-      participants.remove(user, i.conversationId, i.userId),
-    ),
-  )
-  socket.on(
-    "change_role",
-    handle("change_role", changeRoleInput, (i) =>
-      participants.setRole(user, i.conversationId, i.userId, i.role),
-    ),
-  )
-  socket.on(
-    "update_conversation",
-    handle("update_conversation", updateConversationInput, (i) =>
-      participants.rename(user, i.conversationId, i.title),
-    ),
-  )
-  socket.on(
-    "quit_conversation",
-    handle("quit_conversation", conversationRef, (i) => participants.leave(user, i.conversationId)),
-  )
-  socket.on(
-    "block_conversation",
-    handle("block_conversation", conversationRef, (i) => participants.block(user, i.conversationId)),
-  )
-  socket.on(
-    "unblock_conversation",
-    handle("unblock_conversation", conversationRef, (i) => participants.unblock(user, i.conversationId)),
-  )
+  on("quit_conversation", conversationRef, (i) => participants.leave(user, i.conversationId))
+  on("block_conversation", conversationRef, (i) => participants.block(user, i.conversationId))
+  on("unblock_conversation", conversationRef, (i) => participants.unblock(user, i.conversationId))
 }

@@ -15,5 +15,6 @@ export interface SocketDeps {
   socket: ChatSocket
   services: Services
   logger: Logger
-  handle: ReturnType<typeof eventHandler>
+  /** Registers an event through the one wrapper (validation, acknowledgement, errors, logs, metrics). */
+  on: ReturnType<typeof eventHandler>
 }
