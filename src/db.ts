@@ -11,8 +11,6 @@ export type Db = LibSQLDatabase<typeof schema> & { $client: Client }
 export interface Database {
   db: Db
   client: Client
-  /** True for a local file: single writer, pragmas apply. */
-  local: boolean
   close(): void
 }
 
@@ -43,7 +41,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   await migrate(client)
   const db = drizzle(client, { schema })
-  return { db, client, local, close: () => client.close() }
+  return { db, client, close: () => client.close() }
 }
 
 /** The file path of a `file:` URL, or undefined for an in-memory database. */

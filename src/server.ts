@@ -61,11 +61,17 @@ export async function createServer(config: Config, options: ServerOptions = {}):
 
   // Known once Bun listens; until then (and with NATIVE_BROADCAST=false) rooms broadcast the usual way.
   let bunServer: Server<unknown> | undefined
-  const io: ChatServer = new SocketIOServer({
-    cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: true } : undefined,
-    ...(config.nativeBroadcast ? { adapter: topicAdapter(() => bunServer) } : {}),
+  const io: ChatServer = new SocketIOServer(
+    config.nativeBroadcast ? { adapter: topicAdapter(() => bunServer) } : {},
+  )
+  // CORS for the handshake belongs to the engine: Socket.IO's own option is ignored once bound to it.
+  const engine = new Engine({
+    path: "/socket.io/",
+    maxHttpBufferSize: config.maxHttpBufferSize,
+    cors: config.corsOrigins.length
+      ? { origin: config.corsOrigins.includes("*") ? true : config.corsOrigins, credentials: true }
+      : undefined,
   })
-  const engine = new Engine({ path: "/socket.io/", maxHttpBufferSize: config.maxHttpBufferSize })
   io.bind(engine)
   const metrics = createMetrics({ version: VERSION, io, bus: services.bus })
   timeDatabase(database.client, metrics)
@@ -77,7 +83,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     port: config.port,
     hostname: config.host,
     idleTimeout,
-    websocket,
+    // Huge bodies are cut before they are buffered; up to this size the engine and the API answer
+    // an oversized one with their own error (the API: PAYLOAD_TOO_LARGE).
+    maxRequestBodySize: Math.max(1024 * 1024, 4 * config.maxHttpBufferSize),
+    // A client that stops reading would otherwise lose frames silently once its buffer is full;
+    // closed, it reconnects and pages the history for what it missed.
+    websocket: { ...websocket, closeOnBackpressureLimit: true },
     // The engine answers 404 outside its own path, so route by path here.
     fetch(req, srv) {
       const url = new URL(req.url)

@@ -17,7 +17,6 @@ export interface Member {
 
 export interface ConversationState {
   type: "group" | "direct"
-  archived: boolean
   /** Active participants only (not left, not removed). */
   members: Map<number, Member>
 }
@@ -25,12 +24,16 @@ export interface ConversationState {
 /** The membership cache over one database. */
 export function createMembership(db: Db) {
   const cache = new Map<number, ConversationState>()
+  // Bumped by every invalidation: a load that read the database before a change must not cache
+  // what it read after that change's invalidation (a removed member would stay in forever).
+  let generation = 0
 
   async function load(conversationId: number): Promise<ConversationState | undefined> {
     const cached = cache.get(conversationId)
     if (cached) return cached
+    const startedAt = generation
     const conversation = await db.query.conversations.findFirst({
-      columns: { type: true, archivedAt: true },
+      columns: { type: true },
       where: eq(conversations.id, conversationId),
     })
     if (!conversation) return undefined
@@ -40,7 +43,6 @@ export function createMembership(db: Db) {
       .where(and(eq(cp.conversationId, conversationId), isNull(cp.leftAt)))
     const state: ConversationState = {
       type: conversation.type,
-      archived: conversation.archivedAt !== null,
       members: new Map(
         rows.map((r) => [
           r.userId,
@@ -48,13 +50,13 @@ export function createMembership(db: Db) {
         ]),
       ),
     }
-    cache.set(conversationId, state)
+    if (generation === startedAt) cache.set(conversationId, state)
     return state
   }
 
   const membership = {
-    load,
     invalidate(conversationId: number) {
+      generation++
       cache.delete(conversationId)
     },
 
@@ -96,12 +98,10 @@ export function createMembership(db: Db) {
      * or a group that the caller blocked (the blocker hears nothing from it).
      */
     async requireUnblocked(conversationId: number, userId: number) {
-      const found = await membership.require(conversationId, userId)
+      const found = await membership.requireListening(conversationId, userId)
       if (found.state.type === "direct" && [...found.state.members.values()].some((m) => m.blocked)) {
         throw new AppError("FORBIDDEN", "This conversation is blocked")
       }
-      if (found.member.blocked)
-        throw new AppError("FORBIDDEN", "You blocked this conversation; unblock it first")
       return found
     },
   }

@@ -16,6 +16,14 @@ export function registerConversationEvents({ socket, services, on }: SocketDeps)
     const room = conversationRoom(conversationId)
     const already = socket.rooms.has(room)
     await socket.join(room)
+    // A removal or block may have landed between the check and the join: check again, now that
+    // any later removal will take this socket out of the room itself.
+    try {
+      await services.membership.requireListening(conversationId, user.id)
+    } catch (err) {
+      if (!already) await socket.leave(room)
+      throw err
+    }
     const payload = {
       conversationId,
       message: JOINED_MESSAGE,
