@@ -45,6 +45,17 @@ describe("cookie sessions only from allowed origins", () => {
     expect(viaAuth.connected).toBe(true)
   })
 
+  test("the long-polling handshake answers CORS for an allowed origin only", async () => {
+    const handshake = (origin: string) =>
+      fetch(`${h.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } })
+    const allowed = await handshake("https://chat.example.test")
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://chat.example.test")
+    expect(allowed.headers.get("access-control-allow-credentials")).toBe("true")
+    const foreign = await handshake("https://evil.example.test")
+    // The engine answers "false" (as the cors package does): no browser accepts it.
+    expect(foreign.headers.get("access-control-allow-origin") ?? "false").toBe("false")
+  })
+
   test("HTTP writes with the cookie from a foreign origin are FORBIDDEN and change nothing", async () => {
     const [user, other] = await Promise.all([signUp(h, "csrf"), signUp(h, "peer")])
     const id = await createConversation(h, user, [other])

@@ -158,3 +158,15 @@ describe.each([["websocket"], ["polling"]])("a frame over 64 KiB over %s", (tran
     expect((await join(again, id)).ok).toBe(true)
   })
 })
+
+test("an event nobody listens to is answered BAD_REQUEST, in the acknowledgement and the error event", async () => {
+  const s = await connect(h, alice)
+  const [ack, error] = await Promise.all([
+    s.emitWithAck("send_mesage", { conversationId: id }),
+    waitFor(s, "error"),
+  ])
+  expect(ack).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } })
+  expect(ack.error.message).toContain("send_mesage")
+  expect(error).toMatchObject({ code: "BAD_REQUEST", event: "send_mesage" })
+  expect(s.connected).toBe(true)
+})

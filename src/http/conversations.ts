@@ -15,22 +15,8 @@ export function conversationRoutes(services: Services, config: Config) {
 
   app.post("/", async (c) => {
     const input = await readJson(c, createConversationInput)
-    const { conversation, created } = await services.conversations.create(c.var.user.id, input)
-    if (created) {
-      c.var.log.info(
-        { event: "conversation_created", conversationId: conversation.id },
-        "conversation created",
-      )
-      for (const participant of conversation.participants) {
-        if (participant.id === c.var.user.id) continue
-        services.bus.emit("participant_added", {
-          conversationId: conversation.id,
-          participant,
-          by: c.var.user,
-          conversation,
-        })
-      }
-    }
+    const { conversation, created } = await services.conversations.create(c.var.user, input)
+    if (created) c.var.log.info({ event: "conversation_created", conversationId: conversation.id }, "created")
     return c.json(conversation, created ? 201 : 200)
   })
 

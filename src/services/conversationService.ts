@@ -1,44 +1,29 @@
 /** Conversations: creation, one with its participants, and the caller's list. */
-import { and, eq, inArray, isNull, or, sql } from "drizzle-orm"
-import { conversations, conversationParticipants as cp, messages, users } from "../../db/schema.ts"
-import type { Conversation, Message, Participant, Role } from "../contract.ts"
+import { and, eq, inArray, isNull } from "drizzle-orm"
+import { conversations, conversationParticipants as cp, users } from "../../db/schema.ts"
+import type { Conversation, Participant, PublicUser, Role } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
+import type { EventBus } from "../events.ts"
 import type { CreateConversationInput } from "../schemas.ts"
+import { listConversations, toConversation } from "./conversationList.ts"
 import type { Membership } from "./membership.ts"
-import { messagesByIds } from "./messageRows.ts"
 import type { Presence } from "./presence.ts"
 import type { UserService } from "./userService.ts"
 
-export interface ConversationSummary extends Conversation {
-  role: Role
-  blocked: boolean
-  lastMessage: Message | null
-}
-
-type ConversationRow = typeof conversations.$inferSelect
-
-const toConversation = (c: ConversationRow, participants: Participant[]): Conversation => ({
-  id: c.id,
-  type: c.type,
-  title: c.title,
-  createdBy: c.createdBy,
-  createdAt: c.createdAt.toISOString(),
-  archivedAt: c.archivedAt?.toISOString() ?? null,
-  participants,
-})
-
 export interface ConversationDeps {
   db: Db
+  bus: EventBus
   users: UserService
   presence: Presence
   membership: Membership
   maxParticipants: number
 }
 
-/** Conversation service. */
+/** Conversations over one database; creation publishes `participant_added` for everyone but the creator. */
 export function createConversationService({
   db,
+  bus,
   users: userService,
   presence,
   membership,
@@ -87,15 +72,56 @@ export function createConversationService({
     }
   }
 
+  /** Tells the room and each new participant's devices. */
+  function announce(conversation: Conversation, userIds: number[], by: PublicUser) {
+    for (const participant of conversation.participants) {
+      if (userIds.includes(participant.id)) {
+        bus.emit("participant_added", { conversationId: conversation.id, participant, by, conversation })
+      }
+    }
+  }
+
+  /**
+   * Makes both sides of a direct conversation participants again (one of them may have left, or a
+   * crash may have cut its creation short) and un-archives it.
+   */
+  async function admitAgain(conversationId: number, pair: number[], by: PublicUser): Promise<Conversation> {
+    const { members } = (await membership.load(conversationId))!
+    const missing = pair.filter((id) => !members.has(id))
+    if (missing.length > 0) {
+      for (const userId of missing) {
+        await db
+          .insert(cp)
+          .values({ conversationId, userId, role: "member", joinedAt: new Date() })
+          .onConflictDoUpdate({
+            target: [cp.conversationId, cp.userId],
+            set: { leftAt: null, joinedAt: new Date() },
+          })
+      }
+      await db.update(conversations).set({ archivedAt: null }).where(eq(conversations.id, conversationId))
+      membership.invalidate(conversationId)
+    }
+    const conversation = (await service.load(conversationId))!
+    announce(
+      conversation,
+      missing.filter((id) => id !== by.id),
+      by,
+    )
+    return conversation
+  }
+
   const service = {
     checkNewParticipants,
 
-    /** Creates a group, or a direct conversation (returning the existing one for the same pair). */
+    /**
+     * Creates a group, or a direct conversation. A pair has one direct conversation: asking again
+     * returns it, with whichever side had left it admitted back.
+     */
     async create(
-      creatorId: number,
+      creator: PublicUser,
       input: CreateConversationInput,
     ): Promise<{ conversation: Conversation; created: boolean }> {
-      const others = [...new Set(input.participantIds)].filter((id) => id !== creatorId)
+      const others = [...new Set(input.participantIds)].filter((id) => id !== creator.id)
       if (input.type === "direct" && others.length !== 1) {
         throw new AppError(
           "BAD_REQUEST",
@@ -106,35 +132,33 @@ export function createConversationService({
         )
       }
       await checkNewParticipants(others, 1)
-      const directKey =
-        input.type === "direct" ? [creatorId, others[0]!].sort((a, b) => a - b).join(":") : null
-      const existingDirect = async () => {
-        const found = await db.query.conversations.findFirst({
-          where: eq(conversations.directKey, directKey!),
-        })
-        return found && { conversation: await service.get(found.id, creatorId), created: false }
-      }
-      if (directKey) {
-        const existing = await existingDirect()
-        if (existing) return existing
-      }
+      const pair = input.type === "direct" ? [creator.id, others[0]!].sort((a, b) => a - b) : undefined
+      const directKey = pair?.join(":") ?? null
+      const findDirect = () =>
+        db.query.conversations.findFirst({ where: eq(conversations.directKey, directKey!) })
+
+      const existing = directKey ? await findDirect() : undefined
+      if (existing) return { conversation: await admitAgain(existing.id, pair!, creator), created: false }
       const [row] = await db
         .insert(conversations)
-        .values({ type: input.type, title: input.title ?? null, createdBy: creatorId, directKey })
+        .values({ type: input.type, title: input.title ?? null, createdBy: creator.id, directKey })
         .onConflictDoNothing()
         .returning()
       // No row: two creations of the same direct pair raced and the other one won.
-      if (!row) return (await existingDirect())!
+      if (!row)
+        return { conversation: await admitAgain((await findDirect())!.id, pair!, creator), created: false }
       // A direct conversation has no admin: neither side may remove the other.
       const creatorRole: Role = input.type === "direct" ? "member" : "admin"
       await db
         .insert(cp)
         .values([
-          { conversationId: row.id, userId: creatorId, role: creatorRole },
+          { conversationId: row.id, userId: creator.id, role: creatorRole },
           ...others.map((userId) => ({ conversationId: row.id, userId, role: "member" as const })),
         ])
       membership.invalidate(row.id)
-      return { conversation: await service.get(row.id, creatorId), created: true }
+      const conversation = (await service.load(row.id))!
+      announce(conversation, others, creator)
+      return { conversation, created: true }
     },
 
     /** One conversation with its participants, for a participant. */
@@ -155,46 +179,8 @@ export function createConversationService({
     },
 
     /** The caller's conversations, most recently active first, each with its last message. */
-    async list(userId: number, { includeBlocked = false } = {}): Promise<ConversationSummary[]> {
-      const lastId = sql<
-        number | null
-      >`(select max(${messages.id}) from ${messages} where ${messages.conversationId} = ${conversations.id})`
-      const rows = await db
-        .select({
-          conversation: conversations,
-          role: cp.role,
-          blockedAt: cp.blockedAt,
-          lastMessageId: lastId,
-        })
-        .from(cp)
-        .innerJoin(conversations, eq(conversations.id, cp.conversationId))
-        .where(
-          and(
-            eq(cp.userId, userId),
-            isNull(cp.leftAt),
-            // A blocked group is hidden from its blocker; a blocked direct conversation stays visible.
-            includeBlocked ? undefined : or(isNull(cp.blockedAt), eq(conversations.type, "direct")),
-          ),
-        )
-      const ids = rows.map((r) => r.conversation.id)
-      const [people, lasts] = await Promise.all([
-        participants(ids),
-        messagesByIds(
-          db,
-          rows.flatMap((r) => (r.lastMessageId ? [r.lastMessageId] : [])),
-        ),
-      ])
-      const lastById = new Map(lasts.map((m) => [m.id, m]))
-      const activity = (s: ConversationSummary) => s.lastMessage?.createdAt ?? s.createdAt
-      return rows
-        .map((r) => ({
-          ...toConversation(r.conversation, people.get(r.conversation.id) ?? []),
-          role: r.role,
-          blocked: r.blockedAt !== null,
-          lastMessage: (r.lastMessageId && lastById.get(r.lastMessageId)) || null,
-        }))
-        .sort((a, b) => activity(b).localeCompare(activity(a)) || b.id - a.id)
-    },
+    list: (userId: number, options: { includeBlocked?: boolean } = {}) =>
+      listConversations(db, participants, userId, options),
   }
   return service
 }

@@ -29,6 +29,7 @@ export function createServices({ db, jwtSecret, config }: ServiceOptions) {
   const sessions = createSessions(tokens, users)
   const conversations = createConversationService({
     db,
+    bus,
     users,
     presence,
     membership,

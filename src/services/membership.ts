@@ -55,6 +55,8 @@ export function createMembership(db: Db) {
   }
 
   const membership = {
+    /** The conversation's type and active participants (cached), or undefined if it does not exist. */
+    load,
     invalidate(conversationId: number) {
       generation++
       cache.delete(conversationId)

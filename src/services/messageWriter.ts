@@ -19,6 +19,9 @@ const COLUMNS = [
 const INSERT = `INSERT INTO "${getTableName(messages)}" (${COLUMNS.map((c) => `"${c.name}"`).join(", ")}) VALUES `
 const ROW = `(${COLUMNS.map(() => "?").join(", ")})`
 
+const isConstraintError = (err: unknown) =>
+  String((err as { code?: unknown })?.code ?? "").startsWith("SQLITE_CONSTRAINT")
+
 /** One statement inserting every row of a batch, returning the new ids. */
 function insertStatement(rows: NewMessage[]) {
   return {
@@ -57,11 +60,13 @@ export function createMessageWriter(db: Db) {
       const [result] = await client.batch([insertStatement(batch.map((p) => p.row))], "write")
       rows = result!.rows as unknown as unknown[][]
     } catch (batchError) {
-      if (batch.length === 1) {
-        batch[0]!.reject(batchError)
+      // A constraint failure rolled the whole statement back: one bad row must not fail its
+      // neighbours, so retry each on its own. Any other failure (a lost connection to a libSQL
+      // server) may have committed, and a retry could store the batch twice: refuse it instead.
+      if (batch.length === 1 || !isConstraintError(batchError)) {
+        for (const p of batch) p.reject(batchError)
         return
       }
-      // One bad row must not fail its neighbours: retry each on its own.
       for (const p of batch) await commit([p])
       return
     }

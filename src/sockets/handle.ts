@@ -19,13 +19,33 @@ export interface EventOps {
   drain: Pick<Drain, "draining" | "begin">
 }
 
-/** Builds `on(event, schema, action)`, which registers one event of one socket through the wrapper. */
+/**
+ * Builds `on(event, schema, action)`, which registers one event of one socket through the wrapper.
+ * An event nobody registered is answered too (BAD_REQUEST), so a client waiting for an
+ * acknowledgement never hangs on a typo.
+ */
 export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) {
+  const known = new Set<string>()
+  socket.onAny((name: unknown, ...args: unknown[]) => {
+    if (typeof name === "string" && known.has(name)) return
+    const event = String(name).slice(0, 100)
+    const error: ErrorBody = { code: "BAD_REQUEST", message: `Unknown event "${event}"` }
+    socket.emit("error", { ...error, event })
+    const ack = args[args.length - 1]
+    if (typeof ack === "function") ack({ ok: false, error })
+    ops.metrics.socketEvent("unknown", error.code, 0)
+    logger.info(
+      { event: "unknown_event", name: event, socketId: socket.id, userId: socket.data.user.id },
+      error.message,
+    )
+  })
+
   return function on<S extends z.ZodType, R extends object>(
     event: keyof ClientToServerEvents,
     schema: S,
     action: (input: z.output<S>) => Promise<R>,
   ): void {
+    known.add(event)
     socket.on(event, async (...args: unknown[]) => {
       // Socket.IO passes the acknowledgement last; a client may send it without a payload.
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined

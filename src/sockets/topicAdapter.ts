@@ -35,6 +35,8 @@ export function topicAdapter(server: () => Server<unknown> | undefined) {
     published = 0
     /** Members of a room that are not on a WebSocket yet: while any remain, the room cannot publish. */
     readonly #polling = new Map<Room, Set<SocketId>>()
+    /** Sockets already waiting for their upgrade: one listener each, however often they join. */
+    readonly #awaitingUpgrade = new Set<SocketId>()
 
     #engine(id: SocketId): EngineSocket | undefined {
       return this.nsp.sockets.get(id)?.conn as EngineSocket | undefined
@@ -62,7 +64,10 @@ export function topicAdapter(server: () => Server<unknown> | undefined) {
         this.#polling.set(room, set)
       }
       // Once upgraded, the socket subscribes to every room it is in by then.
+      if (this.#awaitingUpgrade.has(id)) return
+      this.#awaitingUpgrade.add(id)
       this.#engine(id)?.once("upgrade", () => {
+        this.#awaitingUpgrade.delete(id)
         const upgraded = this.#ws(id)
         for (const room of this.sids.get(id) ?? []) {
           this.#unmarkPolling(room, id)
@@ -78,6 +83,7 @@ export function topicAdapter(server: () => Server<unknown> | undefined) {
     }
 
     override delAll(id: SocketId): void {
+      this.#awaitingUpgrade.delete(id)
       const ws = this.#ws(id)
       for (const room of this.sids.get(id) ?? []) {
         this.#unmarkPolling(room, id)
