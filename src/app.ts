@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception"
 import { requestId } from "hono/request-id"
 import { secureHeaders } from "hono/secure-headers"
 import type { Config } from "./config.ts"
-import { AppError, ERROR_STATUS, type ErrorCode, toErrorBody } from "./errors.ts"
+import { AppError, codeOfStatus, ERROR_STATUS, toErrorBody } from "./errors.ts"
 import { authRoutes } from "./http/auth.ts"
 import { conversationRoutes } from "./http/conversations.ts"
 import type { AppEnv } from "./http/types.ts"
@@ -76,9 +76,7 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
       // Hono's own refusals keep the rule of one code, one status.
-      const code =
-        (Object.keys(ERROR_STATUS) as ErrorCode[]).find((k) => ERROR_STATUS[k] === err.status) ??
-        "BAD_REQUEST"
+      const code = codeOfStatus(err.status) ?? "BAD_REQUEST"
       return c.json({ error: { code, message: err.message || "Bad request" } }, ERROR_STATUS[code])
     }
     const body = toErrorBody(err)

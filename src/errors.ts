@@ -16,6 +16,10 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS
 
+/** The code an HTTP status stands for: each code has its one status. */
+export const codeOfStatus = (status: number): ErrorCode | undefined =>
+  (Object.keys(ERROR_STATUS) as ErrorCode[]).find((code) => ERROR_STATUS[code] === status)
+
 export interface ErrorBody {
   code: ErrorCode
   message: string

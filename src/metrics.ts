@@ -4,15 +4,10 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto"
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client"
-import { ERROR_STATUS } from "./errors.ts"
+import { codeOfStatus } from "./errors.ts"
 import type { EventBus } from "./events.ts"
 import { conversationOfRoom } from "./sockets/rooms.ts"
 import type { ChatServer } from "./sockets/types.ts"
-
-/** The error code an HTTP status stands for (each code has its one status). */
-const CODE_OF_STATUS = new Map<number, string>(
-  Object.entries(ERROR_STATUS).map(([code, status]) => [status, code]),
-)
 
 /** Sub-millisecond to seconds: chat events are mostly a few milliseconds. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
@@ -115,7 +110,7 @@ export function createMetrics({ version, io, bus }: MetricsDeps) {
     },
     httpRequest(method: string, status: number) {
       httpRequests.labels(method, String(status)).inc()
-      if (status >= 400) errors.labels(CODE_OF_STATUS.get(status) ?? `HTTP_${status}`, "http").inc()
+      if (status >= 400) errors.labels(codeOfStatus(status) ?? `HTTP_${status}`, "http").inc()
     },
     dbQuery(operation: "execute" | "batch" | "transaction", seconds: number, ok: boolean) {
       dbDuration.labels(operation, ok ? "ok" : "error").observe(seconds)

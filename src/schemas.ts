@@ -37,6 +37,7 @@ const email = z
   .pipe(z.email("expected an email address"))
   .transform((e) => e.toLowerCase())
 const password = z.string().min(8, "at least 8 characters").max(256, "at most 256 characters")
+const title = z.string().trim().min(1).max(200, "at most 200 characters")
 const displayName = z.string().trim().min(1).max(100, "at most 100 characters")
 
 export const registerInput = z.object({ email, password, displayName: displayName.optional() })
@@ -44,7 +45,7 @@ export const loginInput = z.object({ email, password: z.string().min(1).max(256)
 
 export const createConversationInput = z.object({
   type: z.enum(["group", "direct"]).default("group"),
-  title: z.string().trim().min(1).max(200, "at most 200 characters").nullish(),
+  title: title.nullish(),
   participantIds: z.array(id).max(10_000),
 })
 
@@ -58,7 +59,7 @@ export const participantRef = z.object({ conversationId: id, userId: id })
 export const changeRoleInput = z.object({ conversationId: id, userId: id, role: z.enum(["admin", "member"]) })
 export const updateConversationInput = z.object({
   conversationId: id,
-  title: z.string().trim().min(1).max(200, "at most 200 characters").nullable(),
+  title: title.nullable(),
 })
 export const listQuery = z.object({ includeBlocked: z.enum(["true", "false"]).default("false") })
 

@@ -12,7 +12,7 @@ import type { ChatServer } from "./sockets/types.ts"
 export function createDrain() {
   let active = 0
   let draining = false
-  let idle: (() => void) | undefined
+  let waiting: (() => void)[] = []
 
   return {
     /** True once a stop has begun: refuse new requests, sessions and events. */
@@ -26,7 +26,10 @@ export function createDrain() {
       return () => {
         if (done) return
         done = true
-        if (--active === 0) idle?.()
+        if (--active === 0) {
+          for (const resolve of waiting) resolve()
+          waiting = []
+        }
       }
     },
     start(): void {
@@ -36,7 +39,7 @@ export function createDrain() {
     idle(): Promise<void> {
       if (active === 0) return Promise.resolve()
       return new Promise((resolve) => {
-        idle = resolve
+        waiting.push(resolve)
       })
     },
   }

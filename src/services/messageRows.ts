@@ -16,7 +16,16 @@ const columns = {
   senderDisplayName: users.displayName,
 }
 
-type Row = Awaited<ReturnType<typeof selectRows>>[number]
+/** Messages with their senders, newest first: the one query every message read starts from. */
+const withSenders = (db: Db, where: SQL | undefined) =>
+  db
+    .select(columns)
+    .from(messages)
+    .innerJoin(users, eq(users.id, messages.senderId))
+    .where(where)
+    .orderBy(desc(messages.id))
+
+type Row = Awaited<ReturnType<typeof withSenders>>[number]
 
 const toMessage = (r: Row): Message => ({
   id: r.id,
@@ -28,25 +37,10 @@ const toMessage = (r: Row): Message => ({
   createdAt: r.createdAt.toISOString(),
 })
 
-/** Messages matching `where`, newest first. */
-export async function selectMessages(db: Db, where: SQL | undefined, limit: number): Promise<Message[]> {
-  return (await selectRows(db, where, limit)).map(toMessage)
-}
-
-function selectRows(db: Db, where: SQL | undefined, limit: number) {
-  return db
-    .select(columns)
-    .from(messages)
-    .innerJoin(users, eq(users.id, messages.senderId))
-    .where(where)
-    .orderBy(desc(messages.id))
-    .limit(limit)
-}
-
-/** The messages with these ids (any order). */
+/** The messages with these ids, newest first. */
 export async function messagesByIds(db: Db, ids: number[]): Promise<Message[]> {
   if (ids.length === 0) return []
-  return selectMessages(db, inArray(messages.id, ids), ids.length)
+  return (await withSenders(db, inArray(messages.id, ids))).map(toMessage)
 }
 
 /**
@@ -54,15 +48,7 @@ export async function messagesByIds(db: Db, ids: number[]): Promise<Message[]> {
  * more than SQLite does for a 50-row page on the (conversation_id, id) index).
  */
 export function historyQueries(db: Db) {
-  const page = (where: SQL | undefined) =>
-    db
-      .select(columns)
-      .from(messages)
-      .innerJoin(users, eq(users.id, messages.senderId))
-      .where(where)
-      .orderBy(desc(messages.id))
-      .limit(sql.placeholder("limit"))
-      .prepare()
+  const page = (where: SQL | undefined) => withSenders(db, where).limit(sql.placeholder("limit")).prepare()
   const newest = page(eq(messages.conversationId, sql.placeholder("conversationId")))
   const before = page(
     and(

@@ -16,7 +16,7 @@ export const toPublicUser = (u: Pick<UserRow, "id" | "email" | "displayName">): 
 
 const INVALID_CREDENTIALS = "Invalid email or password"
 
-/** User service over one database. */
+/** The argon2id cost of new password hashes. */
 export interface PasswordHashing {
   /** argon2id memory in KiB. */
   memoryKib: number
@@ -26,6 +26,7 @@ export interface PasswordHashing {
 /** OWASP's argon2id baseline: 19 MiB, two passes. */
 export const DEFAULT_HASHING: PasswordHashing = { memoryKib: 19_456, timeCost: 2 }
 
+/** Accounts over one database; passwords hashed with argon2id at `hashing` cost. */
 export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HASHING) {
   const byId = db.query.users.findFirst({ where: eq(users.id, sql.placeholder("id")) }).prepare()
   const hash = (password: string) =>
@@ -73,7 +74,7 @@ export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HAS
 
     /** Changes the password after checking the current one; revokes every earlier token. */
     async changePassword(id: number, currentPassword: string, newPassword: string): Promise<UserRow> {
-      const row = await db.query.users.findFirst({ where: eq(users.id, id) })
+      const row = await byId.get({ id })
       if (!row || !(await Bun.password.verify(currentPassword, row.passwordHash))) {
         throw new AppError("UNAUTHORIZED", "The current password is wrong", { field: "currentPassword" })
       }
