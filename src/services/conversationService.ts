@@ -20,6 +20,28 @@ export interface ConversationDeps {
   maxParticipants: number
 }
 
+/**
+ * Makes users active members, re-admitting those who had left or were removed; `forgetBlock`
+ * also clears a block they had set before.
+ */
+export async function admitMembers(
+  db: Db,
+  conversationId: number,
+  userIds: number[],
+  { forgetBlock }: { forgetBlock: boolean },
+) {
+  for (const userId of userIds) {
+    const now = new Date()
+    await db
+      .insert(cp)
+      .values({ conversationId, userId, role: "member", joinedAt: now })
+      .onConflictDoUpdate({
+        target: [cp.conversationId, cp.userId],
+        set: { role: "member", joinedAt: now, leftAt: null, ...(forgetBlock ? { blockedAt: null } : {}) },
+      })
+  }
+}
+
 /** Conversations over one database; creation publishes `participant_added` for everyone but the creator. */
 export function createConversationService({
   db,
@@ -89,15 +111,8 @@ export function createConversationService({
     const { members } = (await membership.load(conversationId))!
     const missing = pair.filter((id) => !members.has(id))
     if (missing.length > 0) {
-      for (const userId of missing) {
-        await db
-          .insert(cp)
-          .values({ conversationId, userId, role: "member", joinedAt: new Date() })
-          .onConflictDoUpdate({
-            target: [cp.conversationId, cp.userId],
-            set: { leftAt: null, joinedAt: new Date() },
-          })
-      }
+      // A block set before leaving still holds: only its author lifts it.
+      await admitMembers(db, conversationId, missing, { forgetBlock: false })
       await db.update(conversations).set({ archivedAt: null }).where(eq(conversations.id, conversationId))
       membership.invalidate(conversationId)
     }

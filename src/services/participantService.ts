@@ -5,7 +5,7 @@ import type { Participant, PublicUser, Role } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
-import type { ConversationService } from "./conversationService.ts"
+import { admitMembers, type ConversationService } from "./conversationService.ts"
 import type { Membership } from "./membership.ts"
 
 export interface ParticipantDeps {
@@ -72,15 +72,7 @@ export function createParticipantService({ db, bus, membership, conversationServ
       const { state } = await membership.requireAdmin(conversationId, actor.id)
       const fresh = [...new Set(userIds)].filter((id) => !state.members.has(id))
       await conversationService.checkNewParticipants(fresh, state.members.size)
-      for (const userId of fresh) {
-        await db
-          .insert(cp)
-          .values({ conversationId, userId, role: "member", joinedAt: new Date() })
-          .onConflictDoUpdate({
-            target: [cp.conversationId, cp.userId],
-            set: { role: "member", joinedAt: new Date(), leftAt: null, blockedAt: null },
-          })
-      }
+      await admitMembers(db, conversationId, fresh, { forgetBlock: true })
       membership.invalidate(conversationId)
       if (fresh.length === 0) return { added: [] }
       const conversation = (await conversationService.load(conversationId))!
