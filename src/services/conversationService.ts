@@ -8,6 +8,7 @@ import type { EventBus } from "../events.ts"
 import type { CreateConversationInput } from "../schemas.ts"
 import { listConversations, toConversation } from "./conversationList.ts"
 import type { Membership } from "./membership.ts"
+import { admitMembers, participantsOf } from "./participantRows.ts"
 import type { Presence } from "./presence.ts"
 import type { UserService } from "./userService.ts"
 
@@ -20,28 +21,6 @@ export interface ConversationDeps {
   maxParticipants: number
 }
 
-/**
- * Makes users active members, re-admitting those who had left or were removed; `forgetBlock`
- * also clears a block they had set before.
- */
-export async function admitMembers(
-  db: Db,
-  conversationId: number,
-  userIds: number[],
-  { forgetBlock }: { forgetBlock: boolean },
-) {
-  for (const userId of userIds) {
-    const now = new Date()
-    await db
-      .insert(cp)
-      .values({ conversationId, userId, role: "member", joinedAt: now })
-      .onConflictDoUpdate({
-        target: [cp.conversationId, cp.userId],
-        set: { role: "member", joinedAt: now, leftAt: null, ...(forgetBlock ? { blockedAt: null } : {}) },
-      })
-  }
-}
-
 /** Conversations over one database; creation publishes `participant_added` for everyone but the creator. */
 export function createConversationService({
   db,
@@ -51,29 +30,7 @@ export function createConversationService({
   membership,
   maxParticipants,
 }: ConversationDeps) {
-  async function participants(conversationIds: number[]): Promise<Map<number, Participant[]>> {
-    const byConversation = new Map<number, Participant[]>(conversationIds.map((id) => [id, []]))
-    if (conversationIds.length === 0) return byConversation
-    const rows = await db
-      .select({
-        conversationId: cp.conversationId,
-        id: users.id,
-        email: users.email,
-        displayName: users.displayName,
-        role: cp.role,
-        joinedAt: cp.joinedAt,
-      })
-      .from(cp)
-      .innerJoin(users, eq(users.id, cp.userId))
-      .where(and(inArray(cp.conversationId, conversationIds), isNull(cp.leftAt)))
-      .orderBy(cp.joinedAt, users.id)
-    for (const { conversationId, joinedAt, ...p } of rows) {
-      byConversation
-        .get(conversationId)
-        ?.push({ ...p, joinedAt: joinedAt.toISOString(), online: presence.isOnline(p.id) })
-    }
-    return byConversation
-  }
+  const participants = (ids: number[]) => participantsOf(db, presence, ids)
 
   /** Unknown ids and the participant cap, checked before anyone is added. */
   async function checkNewParticipants(ids: number[], existing: number): Promise<void> {
