@@ -1,6 +1,6 @@
 /** Conversations: creation, one with its participants, and the caller's list. */
-import { and, eq, inArray, isNull } from "drizzle-orm"
-import { conversations, conversationParticipants as cp, users } from "../../db/schema.ts"
+import { eq } from "drizzle-orm"
+import { conversations, conversationParticipants as cp } from "../../db/schema.ts"
 import type { Conversation, Participant, PublicUser, Role } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
