@@ -26,13 +26,16 @@ export interface EventOps {
  */
 export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) {
   const known = new Set<string>()
+  /** The one way a failure reaches the client: the seed's `error` event and the acknowledgement. */
+  const refuse = (error: ErrorBody, event: string, ack: unknown) => {
+    socket.emit("error", { ...error, event })
+    if (typeof ack === "function") ack({ ok: false, error })
+  }
   socket.onAny((name: unknown, ...args: unknown[]) => {
     if (typeof name === "string" && known.has(name)) return
     const event = String(name).slice(0, 100)
     const error: ErrorBody = { code: "BAD_REQUEST", message: `Unknown event "${event}"` }
-    socket.emit("error", { ...error, event })
-    const ack = args[args.length - 1]
-    if (typeof ack === "function") ack({ ok: false, error })
+    refuse(error, event, args[args.length - 1])
     ops.metrics.socketEvent("unknown", error.code, 0)
     logger.info(
       { event: "unknown_event", name: event, socketId: socket.id, userId: socket.data.user.id },
@@ -71,8 +74,7 @@ export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) 
       } catch (err) {
         const error: ErrorBody = toErrorBody(err)
         const level = error.code === "INTERNAL" ? "error" : error.code === "FORBIDDEN" ? "warn" : "info"
-        socket.emit("error", { ...error, event })
-        ack?.({ ok: false, error })
+        refuse(error, event, ack)
         fields.outcome = error.code
         fields.ms = elapsed(started)
         logger[level]({ ...fields, err: level === "error" ? err : undefined }, error.message)
