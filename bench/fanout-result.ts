@@ -1,8 +1,10 @@
 // A fanout run's result: the workers' stats merged, rates and latency computed,
 // and the checks that make a run fail (lost, duplicated, misordered deliveries...).
-import type { FanoutParams } from "./fanout.ts"
 import { Histogram, type LatencySummary, round } from "./histogram.ts"
 import type { FanoutStats } from "./protocol.ts"
+
+export type FanoutParams = { clients: number; members: number; messages: number }
+
 import type { Target } from "./servers.ts"
 
 export type FanoutResult = {

@@ -1,14 +1,13 @@
 // Fanout scenario, coordinator side: build users and conversations, hand clients
 // to the workers, start every closed loop at once, then merge and check results.
 import { createConversations, registerUsers } from "./accounts.ts"
-import { type FanoutResult, summarize } from "./fanout-result.ts"
+import { type FanoutParams, type FanoutResult, summarize } from "./fanout-result.ts"
 import { CpuMeter, ForeignMeter, MachineMeter, waitForQuiet } from "./meters.ts"
 import type { FanoutClient } from "./protocol.ts"
 import type { Target } from "./servers.ts"
 import type { WorkerPool } from "./worker-pool.ts"
 
-export type { FanoutResult } from "./fanout-result.ts"
-export type FanoutParams = { clients: number; members: number; messages: number }
+export type { FanoutParams, FanoutResult } from "./fanout-result.ts"
 
 export async function runFanout(
   target: Target,

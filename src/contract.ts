@@ -1,4 +1,5 @@
 /** The wire types: every socket event with its payload, and the shapes the HTTP API shares. */
+import type { Server, Socket } from "socket.io"
 import type { ErrorBody } from "./errors.ts"
 
 export interface PublicUser {
@@ -118,3 +119,10 @@ export interface SocketData {
   user: PublicUser
   tokenExpiresAt: number
 }
+
+// biome-ignore lint/complexity/noBannedTypes: no inter-server events yet
+type InterServerEvents = {}
+
+/** The typed Socket.IO server and socket of this application. */
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>

@@ -1,6 +1,6 @@
 /** Process entry: run the command line; a served server stops on SIGTERM or SIGINT. */
-import { runCli } from "./cli.ts"
-import { exitOnSignals } from "./shutdown.ts"
+import { runCli } from "./cli/run.ts"
+import { exitOnSignals } from "./ops/shutdown.ts"
 
 try {
   const result = await runCli(process.argv.slice(2), process.env, {

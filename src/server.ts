@@ -2,19 +2,20 @@
 import { Server as Engine } from "@socket.io/bun-engine"
 import type { Server } from "bun"
 import { Server as SocketIOServer } from "socket.io"
-import { createApp } from "./app.ts"
-import { resolveJwtSecret } from "./auth/secret.ts"
 import type { Config } from "./config.ts"
+import type { ChatServer } from "./contract.ts"
 import { type Database, openDatabase } from "./db.ts"
-import { timeDatabase } from "./dbTiming.ts"
-import { createLogger, type Logger } from "./logger.ts"
-import { createMetrics, type Metrics, metricsEndpoint } from "./metrics.ts"
+import { createApp } from "./http/app.ts"
+import { timeDatabase } from "./ops/dbTiming.ts"
+import { createLogger, type Logger } from "./ops/logger.ts"
+import { createMetrics, type Metrics, metricsEndpoint } from "./ops/metrics.ts"
+import { createDrain, gracefulStop, within } from "./ops/shutdown.ts"
+import { VERSION } from "./ops/version.ts"
+import { resolveJwtSecret } from "./services/auth/secret.ts"
 import { createServices, type Services } from "./services/index.ts"
-import { createDrain, gracefulStop, within } from "./shutdown.ts"
 import { attachSockets } from "./sockets/index.ts"
+import { liveCounts } from "./sockets/rooms.ts"
 import { topicAdapter } from "./sockets/topicAdapter.ts"
-import type { ChatServer } from "./sockets/types.ts"
-import { VERSION } from "./version.ts"
 
 export interface RunningServer {
   /** The port actually bound (useful with port 0). */
@@ -73,7 +74,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       : undefined,
   })
   io.bind(engine)
-  const metrics = createMetrics({ version: VERSION, io, bus: services.bus })
+  const metrics = createMetrics({ version: VERSION, live: liveCounts(io), bus: services.bus })
   timeDatabase(database.client, metrics)
   const serveMetrics = metricsEndpoint(metrics, config.metricsToken)
   const detach = attachSockets(io, services, logger, config, { metrics, drain })

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { type CliIO, flagsAsEnv, runCli } from "../src/cli.ts"
+import type { CliIO } from "../src/cli/io.ts"
+import { flagsAsEnv, runCli } from "../src/cli/run.ts"
 
 /** Runs the command line in-process, capturing what it writes. */
 async function cli(argv: string[], env: Record<string, string> = {}, stdin = "") {

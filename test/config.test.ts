@@ -4,9 +4,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import journal from "../db/migrations/meta/_journal.json" with { type: "json" }
 import { embeddedMigrations } from "../db/migrations.ts"
-import { resolveJwtSecret } from "../src/auth/secret.ts"
 import { ConfigError, loadConfig } from "../src/config.ts"
 import { openDatabase } from "../src/db.ts"
+import { resolveJwtSecret } from "../src/services/auth/secret.ts"
 
 describe("configuration", () => {
   test("defaults need nothing", () => {

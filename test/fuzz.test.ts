@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import fc from "fast-check"
 import type { Socket } from "socket.io-client"
-import { createLogger } from "../src/logger.ts"
+import { createLogger } from "../src/ops/logger.ts"
 import { body, emitArgs, query, rawPacket, segment, weird } from "./helpers/arbitraries.ts"
 import { type Chatter, startChatter } from "./helpers/chatter.ts"
 import {

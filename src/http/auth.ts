@@ -2,12 +2,12 @@
 import { type Context, Hono } from "hono"
 import { deleteCookie, setCookie } from "hono/cookie"
 import type { Config } from "../config.ts"
-import { requireAuth } from "../middleware/httpAuth.ts"
-import { changePasswordInput, loginInput, registerInput } from "../schemas.ts"
+import { changePasswordInput, loginInput, registerInput } from "../schemas/inputs.ts"
 import type { Services } from "../services/index.ts"
 import { toPublicUser, type UserRow } from "../services/userService.ts"
 import { clientAddress } from "./clientAddress.ts"
-import { type AppEnv, readJson } from "./types.ts"
+import { type AppEnv, readJson } from "./env.ts"
+import { requireAuth } from "./requireAuth.ts"
 
 const isHttps = (c: Context) =>
   new URL(c.req.url).protocol === "https:" ||

@@ -2,11 +2,17 @@
 import { Hono } from "hono"
 import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
-import { requireAuth } from "../middleware/httpAuth.ts"
-import { createConversationInput, historyQuery, idParam, listQuery, sendMessageInput } from "../schemas.ts"
+import {
+  createConversationInput,
+  historyQuery,
+  idParam,
+  listQuery,
+  sendMessageInput,
+} from "../schemas/inputs.ts"
 import type { Services } from "../services/index.ts"
+import { type AppEnv, readJson } from "./env.ts"
 import { participantRoutes } from "./participants.ts"
-import { type AppEnv, readJson } from "./types.ts"
+import { requireAuth } from "./requireAuth.ts"
 
 /** Routes under /api/conversations. */
 export function conversationRoutes(services: Services, config: Config) {

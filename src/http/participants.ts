@@ -1,9 +1,9 @@
 /** Participant management over HTTP: the same service calls as the socket events. */
 import { Hono } from "hono"
 import { parseInput } from "../errors.ts"
-import { addParticipantsInput, changeRoleInput, idParam, updateConversationInput } from "../schemas.ts"
+import { addParticipantsInput, changeRoleInput, idParam, updateConversationInput } from "../schemas/inputs.ts"
 import type { Services } from "../services/index.ts"
-import { type AppEnv, readJson } from "./types.ts"
+import { type AppEnv, readJson } from "./env.ts"
 
 /** Routes under /api/conversations/:id (mounted after the auth guard). */
 export function participantRoutes(services: Services) {

@@ -5,11 +5,11 @@ import type { Conversation, Participant, PublicUser, Role } from "../contract.ts
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
-import type { CreateConversationInput } from "../schemas.ts"
+import type { CreateConversationInput } from "../schemas/inputs.ts"
+import type { Membership } from "../stores/membership.ts"
+import type { Presence } from "../stores/presence.ts"
 import { listConversations, toConversation } from "./conversationList.ts"
-import type { Membership } from "./membership.ts"
 import { admitMembers, participantsOf } from "./participantRows.ts"
-import type { Presence } from "./presence.ts"
 import type { UserService } from "./userService.ts"
 
 export interface ConversationDeps {

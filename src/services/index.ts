@@ -1,15 +1,16 @@
 /** Builds every service over one database; the only place they are wired together. */
-import { createSessions } from "../auth/session.ts"
-import { createTokens } from "../auth/tokens.ts"
+
 import type { Config } from "../config.ts"
 import type { Db } from "../db.ts"
 import { EventBus } from "../events.ts"
-import { createFailureWindow, createTokenBucket } from "../rateLimit.ts"
+import { createMembership } from "../stores/membership.ts"
+import { createMemoryPresence } from "../stores/presence.ts"
+import { createFailureWindow, createTokenBucket } from "../stores/rateLimits.ts"
+import { createSessions } from "./auth/sessions.ts"
+import { createTokens } from "./auth/tokens.ts"
 import { createConversationService } from "./conversationService.ts"
-import { createMembership } from "./membership.ts"
 import { createMessageService } from "./messageService.ts"
 import { createParticipantService } from "./participantService.ts"
-import { createMemoryPresence } from "./presence.ts"
 import { createUserService } from "./userService.ts"
 
 export interface ServiceOptions {

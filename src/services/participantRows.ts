@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull } from "drizzle-orm"
 import { conversationParticipants as cp, users } from "../../db/schema.ts"
 import type { Participant } from "../contract.ts"
 import type { Db } from "../db.ts"
-import type { Presence } from "./presence.ts"
+import type { Presence } from "../stores/presence.ts"
 
 /**
  * Makes users active members, re-admitting those who had left or were removed; `forgetBlock`

@@ -5,8 +5,8 @@ import type { Participant, PublicUser, Role } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
+import type { Membership } from "../stores/membership.ts"
 import type { ConversationService } from "./conversationService.ts"
-import type { Membership } from "./membership.ts"
 import { admitMembers } from "./participantRows.ts"
 
 export interface ParticipantDeps {

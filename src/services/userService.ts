@@ -4,7 +4,7 @@ import { users } from "../../db/schema.ts"
 import type { PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
-import type { RegisterInput } from "../schemas.ts"
+import type { RegisterInput } from "../schemas/inputs.ts"
 
 export type UserRow = typeof users.$inferSelect
 

@@ -1,7 +1,8 @@
 /** Turns domain events into room broadcasts and room moves; the same for HTTP- and socket-driven changes. */
+
+import type { ChatServer } from "../contract.ts"
 import type { Services } from "../services/index.ts"
 import { conversationRoom, userRoom } from "./rooms.ts"
-import type { ChatServer } from "./types.ts"
 
 /** Subscribes to the bus; returns the function that unsubscribes. */
 export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void {

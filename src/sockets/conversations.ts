@@ -1,5 +1,5 @@
 /** join_conversation and leave_conversation: room membership, checked against the participants. */
-import { conversationRef } from "../schemas.ts"
+import { conversationRef } from "../schemas/inputs.ts"
 import { conversationRoom } from "./rooms.ts"
 import type { SocketDeps } from "./types.ts"
 

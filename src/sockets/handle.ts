@@ -4,12 +4,11 @@
  * logs and measures each event, and refuses new ones once the server is stopping.
  */
 import type { z } from "zod"
-import type { ClientToServerEvents } from "../contract.ts"
+import type { ChatSocket, ClientToServerEvents } from "../contract.ts"
 import { AppError, type ErrorBody, parseInput, toErrorBody } from "../errors.ts"
-import type { Logger } from "../logger.ts"
-import type { Metrics } from "../metrics.ts"
-import type { Drain } from "../shutdown.ts"
-import type { ChatSocket } from "./types.ts"
+import type { Logger } from "../ops/logger.ts"
+import type { Metrics } from "../ops/metrics.ts"
+import type { Drain } from "../ops/shutdown.ts"
 
 type Ack = (response: unknown) => void
 

@@ -1,15 +1,15 @@
 /** Wires the Socket.IO server: authentication, per-socket events, and broadcasts of domain events. */
 import type { Config } from "../config.ts"
-import type { Logger } from "../logger.ts"
-import { authenticateSocket } from "../middleware/socketAuth.ts"
+import type { ChatServer } from "../contract.ts"
+import type { Logger } from "../ops/logger.ts"
 import type { Services } from "../services/index.ts"
+import { authenticateSocket } from "./authenticate.ts"
 import { relayDomainEvents } from "./broadcasts.ts"
 import { registerConversationEvents } from "./conversations.ts"
 import { type EventOps, eventHandler } from "./handle.ts"
 import { registerMessageEvents } from "./messages.ts"
 import { registerParticipantEvents } from "./participants.ts"
 import { conversationOfRoom, userRoom } from "./rooms.ts"
-import type { ChatServer } from "./types.ts"
 
 /** Attaches the chat protocol to `io`; returns a function that detaches the bus listeners. */
 export function attachSockets(

@@ -1,5 +1,5 @@
 /** send_message and mark_message_read: thin wrappers over the message service. */
-import { markReadInput, sendMessageInput } from "../schemas.ts"
+import { markReadInput, sendMessageInput } from "../schemas/inputs.ts"
 import type { SocketDeps } from "./types.ts"
 
 /** Registers the message events on one socket; broadcasts come from the service's events. */

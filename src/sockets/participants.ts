@@ -5,7 +5,7 @@ import {
   conversationRef,
   participantRef,
   updateConversationInput,
-} from "../schemas.ts"
+} from "../schemas/inputs.ts"
 import type { SocketDeps } from "./types.ts"
 
 /** Registers the group management events on one socket. */

@@ -1,5 +1,5 @@
 /** Rate limits kept in memory: token buckets for steady actions, windows for failures. */
-import { AppError } from "./errors.ts"
+import { AppError } from "../errors.ts"
 
 /** A token bucket per key: `perSecond` refill, up to `burst` at once. `perSecond` 0 disables it. */
 export function createTokenBucket({

@@ -1,7 +1,7 @@
 /** Turns a token into the live user it names: signature, expiry, existence and revocation. */
 
-import { AppError } from "../errors.ts"
-import type { UserRow, UserService } from "../services/userService.ts"
+import { AppError } from "../../errors.ts"
+import type { UserRow, UserService } from "../userService.ts"
 import type { TokenClaims, Tokens } from "./tokens.ts"
 
 export interface Session {

@@ -1,12 +1,12 @@
 /** The one-shot commands: `migrate` and `user create`; each opens the database, acts, closes it. */
-import { embeddedMigrations } from "../db/migrations.ts"
+import { embeddedMigrations } from "../../db/migrations.ts"
+import type { Config } from "../config.ts"
+import { openDatabase } from "../db.ts"
+import { AppError, fromZodError } from "../errors.ts"
+import { registerInput } from "../schemas/inputs.ts"
+import { createUserService } from "../services/userService.ts"
 import { maskDatabaseUrl } from "./banner.ts"
-import type { CliIO } from "./cli.ts"
-import type { Config } from "./config.ts"
-import { openDatabase } from "./db.ts"
-import { AppError, fromZodError } from "./errors.ts"
-import { registerInput } from "./schemas.ts"
-import { createUserService } from "./services/userService.ts"
+import type { CliIO } from "./io.ts"
 
 const open = (config: Config) =>
   openDatabase({

@@ -1,10 +1,10 @@
 /** The HTTP guard: a Bearer token or the `token` cookie, resolved to a live user. */
 import { getCookie } from "hono/cookie"
 import { createMiddleware } from "hono/factory"
-import type { Sessions } from "../auth/session.ts"
 import { AppError } from "../errors.ts"
-import type { AppEnv } from "../http/types.ts"
+import type { Sessions } from "../services/auth/sessions.ts"
 import { toPublicUser } from "../services/userService.ts"
+import type { AppEnv } from "./env.ts"
 import { originAllowed } from "./origin.ts"
 
 /** The token a request carries: `Authorization: Bearer` first, then the cookie. */

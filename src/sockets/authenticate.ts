@@ -1,12 +1,12 @@
 /** authenticateSocket: the handshake guard; token from `auth.token`, the `token` query parameter or cookie. */
 import { parse } from "hono/utils/cookie"
 import type { Socket } from "socket.io"
-import type { Sessions } from "../auth/session.ts"
 import { AppError, toErrorBody } from "../errors.ts"
-import type { Logger } from "../logger.ts"
-import type { Presence } from "../services/presence.ts"
+import { originAllowed } from "../http/origin.ts"
+import type { Logger } from "../ops/logger.ts"
+import type { Sessions } from "../services/auth/sessions.ts"
 import { toPublicUser } from "../services/userService.ts"
-import { originAllowed } from "./origin.ts"
+import type { Presence } from "../stores/presence.ts"
 
 /** The token a handshake carries, in order: `auth.token`, `?token=`, then the `token` cookie. */
 export function handshakeToken(socket: Socket): { token: string | undefined; fromCookie: boolean } {

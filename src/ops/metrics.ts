@@ -4,22 +4,29 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto"
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client"
-import { codeOfStatus } from "./errors.ts"
-import type { EventBus } from "./events.ts"
-import { conversationOfRoom } from "./sockets/rooms.ts"
-import type { ChatServer } from "./sockets/types.ts"
+import { codeOfStatus } from "../errors.ts"
+import type { EventBus } from "../events.ts"
 
 /** Sub-millisecond to seconds: chat events are mostly a few milliseconds. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 
+/** What the gauges read when scraped; the socket layer answers (metrics sit below it). */
+export interface LiveCounts {
+  sockets(): number
+  /** Conversation rooms that at least one socket has joined. */
+  conversationRooms(): number
+  /** Sockets in conversation rooms, summed over the rooms. */
+  roomMemberships(): number
+}
+
 export interface MetricsDeps {
   version: string
-  io: ChatServer
+  live: LiveCounts
   bus: EventBus
 }
 
-/** Builds the registry and every Causerie metric; gauges read `io` when scraped. */
-export function createMetrics({ version, io, bus }: MetricsDeps) {
+/** Builds the registry and every Causerie metric; gauges read `live` when scraped. */
+export function createMetrics({ version, live, bus }: MetricsDeps) {
   const registry = new Registry()
   const registers = [registry]
   collectDefaultMetrics({ register: registry })
@@ -71,13 +78,12 @@ export function createMetrics({ version, io, bus }: MetricsDeps) {
   })
   bus.on("message_created", () => messagesStored.inc())
 
-  const rooms = () => io.of("/").adapter.rooms
   new Gauge({
     name: "causerie_connected_sockets",
     help: "Sockets connected now",
     registers,
     collect() {
-      this.set(io.of("/").sockets.size)
+      this.set(live.sockets())
     },
   })
   new Gauge({
@@ -85,9 +91,7 @@ export function createMetrics({ version, io, bus }: MetricsDeps) {
     help: "Conversation rooms that at least one socket has joined",
     registers,
     collect() {
-      let n = 0
-      for (const room of rooms().keys()) if (conversationOfRoom(room) !== undefined) n++
-      this.set(n)
+      this.set(live.conversationRooms())
     },
   })
   new Gauge({
@@ -95,9 +99,7 @@ export function createMetrics({ version, io, bus }: MetricsDeps) {
     help: "Sockets in conversation rooms, summed over the rooms",
     registers,
     collect() {
-      let n = 0
-      for (const [room, members] of rooms()) if (conversationOfRoom(room) !== undefined) n += members.size
-      this.set(n)
+      this.set(live.roomMemberships())
     },
   })
 

@@ -1,7 +1,7 @@
 /** Signs and verifies the HS256 session tokens that HTTP and sockets both accept. */
 import { sign, verify } from "hono/jwt"
 import { JwtTokenExpired, JwtTokenSignatureMismatched } from "hono/utils/jwt/types"
-import { AppError } from "../errors.ts"
+import { AppError } from "../../errors.ts"
 
 export interface TokenClaims {
   userId: number

@@ -4,9 +4,9 @@
  * (UNAVAILABLE) or answered after its message is committed.
  */
 import type { Server } from "bun"
-import type { Database } from "./db.ts"
+import type { ChatServer } from "../contract.ts"
+import type { Database } from "../db.ts"
 import type { Logger } from "./logger.ts"
-import type { ChatServer } from "./sockets/types.ts"
 
 /** Counts work in flight and, once draining, says that new work must be refused. */
 export function createDrain() {

@@ -3,20 +3,13 @@
  * Every setting has a flag named after its environment variable (PORT -> --port); flags win.
  */
 import { parseArgs } from "node:util"
+import { type Config, ConfigError, loadConfig, SETTING_NAMES } from "../config.ts"
+import { createLogger } from "../ops/logger.ts"
+import { VERSION } from "../ops/version.ts"
+import { createServer, type RunningServer } from "../server.ts"
 import { startupBanner } from "./banner.ts"
-import { migrateCommand, userCreateCommand } from "./cliCommands.ts"
-import { type Config, ConfigError, loadConfig, SETTING_NAMES } from "./config.ts"
-import { createLogger } from "./logger.ts"
-import { createServer, type RunningServer } from "./server.ts"
-import { VERSION } from "./version.ts"
-
-/** Where a command reads and writes; the process's own streams in production. */
-export interface CliIO {
-  out(text: string): void
-  err(text: string): void
-  readStdin(): Promise<string>
-  isTTY: boolean
-}
+import { migrateCommand, userCreateCommand } from "./commands.ts"
+import type { CliIO } from "./io.ts"
 
 /** A finished command's exit code, or a server that now runs until a signal stops it. */
 export type CliResult = { exitCode: number } | { server: RunningServer; config: Config }

@@ -3,7 +3,7 @@ import type { Context } from "hono"
 import type { z } from "zod"
 import type { PublicUser } from "../contract.ts"
 import { AppError, parseInput } from "../errors.ts"
-import type { Logger } from "../logger.ts"
+import type { Logger } from "../ops/logger.ts"
 
 export interface AppEnv {
   Variables: {

@@ -1,7 +1,7 @@
 /** The startup banner: version, URL, database location with its secrets masked, how to stop. */
 import { resolve } from "node:path"
-import type { Config } from "./config.ts"
-import { localPath } from "./db.ts"
+import type { Config } from "../config.ts"
+import { localPath } from "../db.ts"
 
 const SECRET_PARAM = /token|password|secret|key/i
 
