@@ -109,12 +109,21 @@ function bulkInsert(db: Database, conversationId: number, count: number): void {
     columns.map((c) => {
       if (c === "text") return `bulk message ${i} ${"lorem ipsum ".repeat(i % 8)}`
       if (c === "created_at") return stamp(seedMs - (count - i)) // 1 ms apart, oldest first, like real ids
+      // Sequence numbers follow the seed's, as the server would give them, and the conversation's
+      // last_seq is moved past them below.
+      if (c === "seq") return (seed.seq as number) + i + 1
+      if (c === "client_message_id") return null
       return seed[c] as string | number | null
     })
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) insert.run(...row(i))
   })
   for (let from = 0; from < count; from += BATCH) batch(from, Math.min(count, from + BATCH))
+  if ("seq" in seed)
+    db.query("UPDATE conversations SET last_seq = ? WHERE id = ?").run(
+      (seed.seq as number) + count,
+      conversationId,
+    )
   // Keep time order equal to id order: the seed (smallest id) becomes the oldest message.
   db.query("UPDATE messages SET created_at = ? WHERE id = ?").run(
     stamp(seedMs - count - 1000),

@@ -37,6 +37,9 @@ export const conversations = sqliteTable(
     directKey: text("direct_key"),
     archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    // The last sequence number given out: every stored event of the conversation takes the next
+    // one, in the transaction that stores it, so numbers are gapless across nodes.
+    lastSeq: integer("last_seq").notNull().default(0),
   },
   (t) => [uniqueIndex("conversations_direct_key").on(t.directKey)],
 )
@@ -57,6 +60,11 @@ export const conversationParticipants = sqliteTable(
     // Set when the participant left or was removed; the row stays so history keeps its senders.
     leftAt: integer("left_at", { mode: "timestamp_ms" }),
     blockedAt: integer("blocked_at", { mode: "timestamp_ms" }),
+    // The participant's pointers: they only move forward.
+    readSeq: integer("read_seq").notNull().default(0),
+    deliveredSeq: integer("delivered_seq").notNull().default(0),
+    // The seq of the participant's departure: a departed participant syncs up to it, not past it.
+    leftSeq: integer("left_seq"),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.userId] }), index("participants_user").on(t.userId)],
 )
@@ -75,8 +83,17 @@ export const messages = sqliteTable(
     audioUrl: text("audio_url"),
     replyToMessageId: integer("reply_to_message_id").references((): AnySQLiteColumn => messages.id),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    seq: integer("seq").notNull().default(0),
+    // The sender's own id for the message: a retried send finds the stored one instead of storing twice.
+    clientMessageId: text("client_message_id"),
   },
-  (t) => [index("messages_conversation_id").on(t.conversationId, t.id)],
+  (t) => [
+    index("messages_conversation_id").on(t.conversationId, t.id),
+    uniqueIndex("messages_conversation_seq").on(t.conversationId, t.seq),
+    uniqueIndex("messages_client_id")
+      .on(t.senderId, t.clientMessageId)
+      .where(sql`client_message_id IS NOT NULL`),
+  ],
 )
 
 export const messageReads = sqliteTable(
@@ -91,4 +108,23 @@ export const messageReads = sqliteTable(
     readAt: integer("read_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.messageId, t.userId] })],
+)
+
+/**
+ * Every stored event of a conversation that is not a message (messages carry their own seq):
+ * participant changes, renames, and later edits, deletions and reactions. `data` is the live
+ * payload as JSON, so a sync replays exactly what members heard.
+ */
+export const conversationEvents = sqliteTable(
+  "conversation_events",
+  {
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    data: text("data").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
 )

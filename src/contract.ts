@@ -1,117 +1,42 @@
-/** The wire types: every socket event with its payload, and the shapes the HTTP API shares. */
+/**
+ * The wire types, inferred from the schemas (src/schemas/): every socket event with its payload
+ * and acknowledgement, and the shapes the HTTP API shares. Nothing here is written twice.
+ */
 import type { Server, Socket } from "socket.io"
+import type { z } from "zod"
 import type { ErrorBody } from "./errors.ts"
+import type { clientEvents, serverEvents } from "./schemas/events.ts"
+import type * as wire from "./schemas/wire.ts"
 
-export interface PublicUser {
-  id: number
-  email: string
-  displayName: string | null
-}
-
-export type Role = "admin" | "member"
-
-export interface Participant extends PublicUser {
-  role: Role
-  joinedAt: string
-  online: boolean
-}
-
-export interface Message {
-  id: number
-  conversationId: number
-  text: string | null
-  audioUrl: string | null
-  replyToMessageId: number | null
-  sender: PublicUser
-  /** ISO-8601 UTC. */
-  createdAt: string
-}
-
-export interface Conversation {
-  id: number
-  type: "group" | "direct"
-  title: string | null
-  createdBy: number
-  createdAt: string
-  archivedAt: string | null
-  participants: Participant[]
-}
+export type PublicUser = z.output<typeof wire.publicUser>
+export type Role = z.output<typeof wire.role>
+export type Participant = z.output<typeof wire.participant>
+export type Message = z.output<typeof wire.message>
+export type Conversation = z.output<typeof wire.conversation>
+export type ConversationSummary = z.output<typeof wire.conversationSummary>
+export type MessageReadPayload = z.output<typeof wire.messageReadPayload>
+export type JoinedPayload = z.output<typeof wire.joinedPayload>
+export type StoredEvent = z.output<typeof wire.storedEvent>
+export type EventsPage = z.output<typeof wire.eventsPage>
+export type SyncResult = z.output<typeof wire.syncResult>
+export type ParticipantPointers = z.output<typeof wire.participantPointers>
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody }
 type AckFn<T extends object = object> = (response: Ack<T>) => void
 
-export interface ClientToServerEvents {
-  join_conversation: (payload: { conversationId: number }, ack?: AckFn<JoinedPayload>) => void
-  leave_conversation: (payload: { conversationId: number }, ack?: AckFn<{ conversationId: number }>) => void
-  send_message: (
-    payload: { conversationId: number; text?: string; audioUrl?: string; replyToMessageId?: number },
-    ack?: AckFn<{ message: Message }>,
-  ) => void
-  mark_message_read: (
-    payload: { messageId: number },
-    ack?: AckFn<MessageReadPayload & { duplicate: boolean }>,
-  ) => void
-  add_participants: (
-    payload: { conversationId: number; userIds: number[] },
-    ack?: AckFn<{ added: Participant[] }>,
-  ) => void
-  remove_participant: (payload: ParticipantRef, ack?: AckFn<ParticipantRef>) => void
-  change_role: (
-    payload: ParticipantRef & { role: Role },
-    ack?: AckFn<ParticipantRef & { role: Role }>,
-  ) => void
-  update_conversation: (payload: TitleChange, ack?: AckFn<TitleChange>) => void
-  quit_conversation: (payload: ConversationRef, ack?: AckFn<ConversationRef>) => void
-  block_conversation: (
-    payload: ConversationRef,
-    ack?: AckFn<ConversationRef & { blocked: boolean; blockedByOther: boolean }>,
-  ) => void
-  unblock_conversation: (
-    payload: ConversationRef,
-    ack?: AckFn<ConversationRef & { blocked: boolean; blockedByOther: boolean }>,
-  ) => void
+type ClientEvents = typeof clientEvents
+type ServerEvents = typeof serverEvents
+
+/** What a client may send for an event (the schema's input), and what its acknowledgement holds. */
+export type ClientPayload<E extends keyof ClientEvents> = z.input<ClientEvents[E]["input"]>
+export type AckPayload<E extends keyof ClientEvents> = z.output<ClientEvents[E]["ack"]>
+export type ServerPayload<E extends keyof ServerEvents> = z.output<ServerEvents[E]>
+
+export type ClientToServerEvents = {
+  [E in keyof ClientEvents]: (payload: ClientPayload<E>, ack?: AckFn<AckPayload<E>>) => void
 }
-
-type ConversationRef = { conversationId: number }
-type ParticipantRef = { conversationId: number; userId: number }
-type TitleChange = { conversationId: number; title: string | null }
-
-export interface JoinedPayload {
-  conversationId: number
-  message: string
-  participants: Participant[]
-}
-
-export interface MessageReadPayload {
-  conversationId: number
-  messageId: number
-  userId: number
-  readAt: string
-}
-
-export interface ServerToClientEvents {
-  conversation_joined: (payload: JoinedPayload) => void
-  conversation_left: (payload: { conversationId: number }) => void
-  new_message: (payload: { conversationId: number; message: Message }) => void
-  message_read: (payload: MessageReadPayload) => void
-  user_joined: (payload: { conversationId: number; user: PublicUser }) => void
-  user_left: (payload: { conversationId: number; user: PublicUser }) => void
-  /** Every failure, with the event that caused it. */
-  error: (payload: ErrorBody & { event?: string }) => void
-  /** The server is stopping: it answers what is in flight, then disconnects; reconnect after the delay. */
-  server_shutdown: (payload: { reconnectAfterMs: number }) => void
-  participant_added: (payload: { conversationId: number; participant: Participant; by: PublicUser }) => void
-  participant_removed: (payload: {
-    conversationId: number
-    userId: number
-    by: PublicUser
-    reason: "removed" | "left"
-  }) => void
-  role_changed: (payload: { conversationId: number; userId: number; role: Role; by: PublicUser }) => void
-  conversation_updated: (payload: { conversationId: number; title: string | null; by: PublicUser }) => void
-  conversation_added: (payload: { conversation: Conversation; by: PublicUser }) => void
-  conversation_blocked: (payload: { conversationId: number }) => void
-  conversation_unblocked: (payload: { conversationId: number }) => void
+export type ServerToClientEvents = {
+  [E in keyof ServerEvents]: (payload: ServerPayload<E>) => void
 }
 
 /** What the server keeps on each socket. */

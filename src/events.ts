@@ -1,19 +1,18 @@
 /** Domain events that services publish and the socket layer turns into room broadcasts. */
-import type { Conversation, Message, MessageReadPayload, Participant, PublicUser, Role } from "./contract.ts"
+import type { Conversation, Message, MessageReadPayload, PublicUser, ServerPayload } from "./contract.ts"
 
 export interface DomainEvents {
-  /** A message committed; published in commit (= id) order. */
+  /** A message committed; published in commit (= seq) order. */
   message_created: Message
   message_read: MessageReadPayload
-  participant_added: {
-    conversationId: number
-    participant: Participant
-    by: PublicUser
-    conversation: Conversation
-  }
-  participant_removed: { conversationId: number; userId: number; by: PublicUser; reason: "removed" | "left" }
-  role_changed: { conversationId: number; userId: number; role: Role; by: PublicUser }
-  conversation_updated: { conversationId: number; title: string | null; by: PublicUser }
+  /** A participant's read or delivered pointer moved forward. */
+  pointer_moved: ServerPayload<"read_up_to"> & { pointer: "read" | "delivered" }
+  participant_added: ServerPayload<"participant_added">
+  /** A user became a participant: their devices learn of the whole conversation. */
+  conversation_added: { userId: number; conversation: Conversation; by: PublicUser }
+  participant_removed: ServerPayload<"participant_removed">
+  role_changed: ServerPayload<"role_changed">
+  conversation_updated: ServerPayload<"conversation_updated">
   conversation_blocked: { conversationId: number; userId: number; type: "group" | "direct" }
   conversation_unblocked: { conversationId: number; userId: number; type: "group" | "direct" }
   /** Every token of the user was revoked: their sockets must go. */

@@ -26,9 +26,10 @@ type Actor = (typeof ACTORS)[number]
 
 /**
  * Who may: anyone; any signed-in user; a participant; a participant who has not blocked the group
- * (a blocked direct conversation can still be joined); an unblocked participant; a group admin.
+ * (a blocked direct conversation can still be joined); an unblocked participant; a group admin;
+ * "former": a participant, or one who left or was removed (they read up to their departure).
  */
-type Rule = "public" | "user" | "participant" | "listening" | "unblocked" | "admin"
+type Rule = "public" | "user" | "participant" | "former" | "listening" | "unblocked" | "admin"
 interface Expected {
   outcome: "ok" | ErrorCode
   message?: RegExp
@@ -40,8 +41,10 @@ function expected(rule: Rule, actor: Actor): Expected {
   if ((TOKEN_ACTORS as readonly Actor[]).includes(actor)) return { outcome: "UNAUTHORIZED" }
   if (rule === "user") return { outcome: "ok" }
   if (actor === "missingConversation") return { outcome: "NOT_FOUND" }
+  if (rule === "former" && (actor === "removed" || actor === "left")) return { outcome: "ok" }
   if ((GONE as readonly Actor[]).includes(actor))
     return { outcome: "FORBIDDEN", message: /not a participant/ }
+  if (rule === "former") return { outcome: "ok" }
   if (rule === "participant") return { outcome: "ok" }
   if (rule === "listening") {
     return actor === "groupBlocker" ? { outcome: "FORBIDDEN", message: /blocked/ } : { outcome: "ok" }
@@ -168,6 +171,14 @@ const HTTP_OPS: HttpOp[] = [
   },
   { name: "PATCH /api/conversations/:id", rule: "admin", okStatus: 200, body: () => ({ title: "renamed" }) },
   { name: "POST /api/conversations/:id/leave", rule: "participant", okStatus: 200 },
+  { name: "GET /api/conversations/:id/events", rule: "former", okStatus: 200, pure: true },
+  { name: "POST /api/conversations/:id/read", rule: "participant", okStatus: 200, body: () => ({ seq: 1 }) },
+  {
+    name: "POST /api/conversations/:id/delivered",
+    rule: "participant",
+    okStatus: 200,
+    body: () => ({ seq: 1 }),
+  },
   { name: "POST /api/conversations/:id/block", rule: "participant", okStatus: 200 },
   { name: "DELETE /api/conversations/:id/block", rule: "participant", okStatus: 200 },
 ]
@@ -178,6 +189,10 @@ const SOCKET_OPS: SocketOp[] = [
   { name: "leave_conversation", rule: "participant", payload: ref, pure: true },
   { name: "send_message", rule: "unblocked", payload: (c) => ({ ...ref(c), text: "hello" }) },
   { name: "mark_message_read", rule: "participant", payload: (c) => ({ messageId: c.messageId }) },
+  { name: "mark_read", rule: "participant", payload: (c) => ({ ...ref(c), seq: 1 }) },
+  { name: "mark_delivered", rule: "participant", payload: (c) => ({ ...ref(c), seq: 1 }) },
+  // Sync names no single conversation: anyone signed in; what they may not see is listed as gone.
+  { name: "sync", rule: "user", pure: true, payload: (c) => ({ conversations: { [c.conversationId]: 0 } }) },
   { name: "add_participants", rule: "admin", payload: (c, w) => ({ ...ref(c), userIds: [w.outsider.id] }) },
   { name: "remove_participant", rule: "admin", payload: (c) => ({ ...ref(c), userId: c.target }) },
   { name: "change_role", rule: "admin", payload: (c) => ({ ...ref(c), userId: c.target, role: "admin" }) },

@@ -22,7 +22,7 @@ describe("the seed protocol", () => {
       nothingWithin(e!, "new_message", 300),
     ])
     expect(ack.ok).toBe(true)
-    expect(got).toEqual({ conversationId: id, message: ack.message })
+    expect(got).toEqual({ conversationId: id, seq: ack.message.seq, message: ack.message })
     expect(got.message).toMatchObject({
       text: "hi",
       audioUrl: null,

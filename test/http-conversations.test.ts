@@ -200,7 +200,7 @@ describe("POST /api/conversations/:id/messages", () => {
     ])
     expect(res.status).toBe(201)
     expect(res.body.message).toMatchObject({ conversationId: id, text: "over http", sender: { id: bob.id } })
-    expect(gotA).toEqual({ conversationId: id, message: res.body.message })
+    expect(gotA).toEqual({ conversationId: id, seq: res.body.message.seq, message: res.body.message })
     expect(gotB).toEqual(gotA)
     expect(idle).toBe(true)
     expect(h.query("select text, sender_id from messages where id = ?", res.body.message.id)).toEqual([

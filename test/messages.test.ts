@@ -35,7 +35,8 @@ describe("send_message", () => {
       }),
     ])
     expect(committed).toBe(true)
-    expect(Object.keys(ack).sort()).toEqual(["message", "ok"])
+    expect(Object.keys(ack).sort()).toEqual(["duplicate", "message", "ok"])
+    expect(ack.duplicate).toBe(false)
     expect(ack.ok).toBe(true)
     expect(ack.message).toEqual({
       id: ack.message.id,
@@ -43,11 +44,13 @@ describe("send_message", () => {
       text: "bonjour",
       audioUrl: null,
       replyToMessageId: null,
+      clientMessageId: null,
+      seq: ack.message.seq,
       sender: { id: alice.id, email: alice.email, displayName: "alice" },
       createdAt: ack.message.createdAt,
     })
     expect(new Date(ack.message.createdAt).toISOString()).toBe(ack.message.createdAt)
-    expect(own).toEqual({ conversationId: id, message: ack.message })
+    expect(own).toEqual({ conversationId: id, seq: ack.message.seq, message: ack.message })
     expect(theirs).toEqual(own)
     expect(
       h.query(

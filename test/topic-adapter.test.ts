@@ -25,7 +25,7 @@ test("room broadcasts go through Bun's publish, with the seed's wire format, to 
     nothingWithin(sc!, "new_message", 300),
   ])
   expect(published()).toBeGreaterThan(before)
-  expect(got).toEqual({ conversationId: id, message: ack.message })
+  expect(got).toEqual({ conversationId: id, seq: ack.message.seq, message: ack.message })
   expect(own.message.id).toBe(ack.message.id)
   expect(outsider).toBe(true)
 })

@@ -10,6 +10,8 @@ import {
   sendMessageInput,
 } from "../schemas/inputs.ts"
 import type { Services } from "../services/index.ts"
+import { conversationSettingsRoutes } from "./conversationSettings.ts"
+import { deliveryRoutes } from "./delivery.ts"
 import { type AppEnv, readJson } from "./env.ts"
 import { participantRoutes } from "./participants.ts"
 import { requireAuth } from "./requireAuth.ts"
@@ -45,14 +47,21 @@ export function conversationRoutes(services: Services, config: Config) {
     return c.json(await services.messages.history(c.var.user.id, id, page))
   })
 
-  // The same send as the socket event, for clients without a socket (bots, scripts).
+  // The same send as the socket event, for clients without a socket (bots, scripts). A retry with
+  // the same clientMessageId (or Idempotency-Key header) answers the stored message with 200.
   app.post("/:id/messages", async (c) => {
     const conversationId = parseInput(idParam, c.req.param("id"))
-    const input = await readJson(c, sendMessageInput, { conversationId })
-    const message = await services.messages.send(c.var.user, input)
-    return c.json({ message }, 201)
+    const key = c.req.header("idempotency-key")
+    const input = await readJson(c, sendMessageInput, {
+      conversationId,
+      ...(key === undefined ? {} : { clientMessageId: key }),
+    })
+    const { message, duplicate } = await services.messages.send(c.var.user, input)
+    return c.json({ message, duplicate }, duplicate ? 200 : 201)
   })
 
   app.route("/", participantRoutes(services))
+  app.route("/", conversationSettingsRoutes(services))
+  app.route("/", deliveryRoutes(services))
   return app
 }

@@ -1,11 +1,11 @@
-/** Participant management over HTTP: the same service calls as the socket events. */
+/** Participants over HTTP: the same service calls as the socket events. */
 import { Hono } from "hono"
 import { parseInput } from "../errors.ts"
-import { addParticipantsInput, changeRoleInput, idParam, updateConversationInput } from "../schemas/inputs.ts"
+import { addParticipantsInput, changeRoleInput, idParam } from "../schemas/inputs.ts"
 import type { Services } from "../services/index.ts"
 import { type AppEnv, readJson } from "./env.ts"
 
-/** Routes under /api/conversations/:id (mounted after the auth guard). */
+/** Routes under /api/conversations/:id/participants and /leave (mounted after the auth guard). */
 export function participantRoutes(services: Services) {
   const app = new Hono<AppEnv>()
   const { participants } = services
@@ -31,21 +31,8 @@ export function participantRoutes(services: Services) {
     return c.json(await participants.setRole(c.var.user, input.conversationId, input.userId, input.role))
   })
 
-  app.patch("/:id", async (c) => {
-    const input = await readJson(c, updateConversationInput, {
-      conversationId: conversationId(c.req.param("id")),
-    })
-    return c.json(await participants.rename(c.var.user, input.conversationId, input.title))
-  })
-
   app.post("/:id/leave", async (c) =>
     c.json(await participants.leave(c.var.user, conversationId(c.req.param("id")))),
-  )
-  app.post("/:id/block", async (c) =>
-    c.json(await participants.block(c.var.user, conversationId(c.req.param("id")))),
-  )
-  app.delete("/:id/block", async (c) =>
-    c.json(await participants.unblock(c.var.user, conversationId(c.req.param("id")))),
   )
 
   return app

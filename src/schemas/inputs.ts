@@ -1,5 +1,6 @@
-/** One validation schema per payload, shared by the HTTP routes and the socket events. */
+/** One validation schema per client payload, shared by the HTTP routes and the socket events. */
 import { z } from "zod"
+import { clientString } from "./strings.ts"
 
 export const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 /** Path and query parameters arrive as strings. */
@@ -8,6 +9,13 @@ export const idParam = z
   .regex(/^[1-9]\d{0,15}$/, "expected a positive integer id")
   .transform(Number)
   .pipe(id)
+/** A sequence number: 0 means "before the first event". */
+export const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+const seqParam = z
+  .string()
+  .regex(/^\d{1,16}$/, "expected a sequence number")
+  .transform(Number)
+  .pipe(seq)
 
 const isHttpUrl = (value: string) => {
   try {
@@ -19,29 +27,29 @@ const isHttpUrl = (value: string) => {
 }
 
 /** 1 to 4,000 characters (code points, so an emoji counts once) after trimming. */
-export const messageText = z
-  .string()
-  .max(16_000, "at most 4,000 characters")
+export const messageText = clientString(16_000, "at most 4,000 characters")
   .trim()
   .min(1, "must not be empty")
   .refine((t) => t.length <= 4000 || [...t].length <= 4000, "at most 4,000 characters")
-export const audioUrl = z
+export const audioUrl = clientString(2048, "at most 2,048 characters").refine(
+  isHttpUrl,
+  "expected an http(s) URL",
+)
+/** The sender's own id for a message, so a retried send is recognised (letters, digits, - _ . :). */
+export const clientMessageId = z
   .string()
-  .max(2048, "at most 2,048 characters")
-  .refine(isHttpUrl, "expected an http(s) URL")
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "1 to 64 letters, digits, '-', '_', '.' or ':'")
 
-const email = z
-  .string()
+const email = clientString(254)
   .trim()
-  .max(254)
   .pipe(z.email("expected an email address"))
   .transform((e) => e.toLowerCase())
-const password = z.string().min(8, "at least 8 characters").max(256, "at most 256 characters")
-const title = z.string().trim().min(1).max(200, "at most 200 characters")
-const displayName = z.string().trim().min(1).max(100, "at most 100 characters")
+const password = clientString(256, "at most 256 characters").min(8, "at least 8 characters")
+const title = clientString(200, "at most 200 characters").trim().min(1)
+const displayName = clientString(100, "at most 100 characters").trim().min(1)
 
 export const registerInput = z.object({ email, password, displayName: displayName.optional() })
-export const loginInput = z.object({ email, password: z.string().min(1).max(256) })
+export const loginInput = z.object({ email, password: clientString(256).min(1) })
 
 export const createConversationInput = z.object({
   type: z.enum(["group", "direct"]).default("group"),
@@ -51,7 +59,7 @@ export const createConversationInput = z.object({
 
 export const conversationRef = z.object({ conversationId: id })
 export const changePasswordInput = z.object({
-  currentPassword: z.string().min(1).max(256),
+  currentPassword: clientString(256).min(1),
   newPassword: password,
 })
 export const addParticipantsInput = z.object({ conversationId: id, userIds: z.array(id).min(1).max(1000) })
@@ -69,6 +77,7 @@ export const sendMessageInput = z
     text: messageText.nullish(),
     audioUrl: audioUrl.nullish(),
     replyToMessageId: id.nullish(),
+    clientMessageId: clientMessageId.optional(),
   })
   .refine((m) => m.text != null || m.audioUrl != null, {
     message: "text or audioUrl is required",
@@ -76,6 +85,8 @@ export const sendMessageInput = z
   })
 
 export const markReadInput = z.object({ messageId: id })
+/** mark_read and mark_delivered: move my pointer up to `seq`. */
+export const pointerInput = z.object({ conversationId: id, seq })
 
 export const historyQuery = z.object({
   before: idParam.optional(),
@@ -87,6 +98,30 @@ export const historyQuery = z.object({
     .default(50),
 })
 
+export const SYNC_MAX_LIMIT = 500
+const syncLimit = z.number().int().min(1).max(SYNC_MAX_LIMIT, `at most ${SYNC_MAX_LIMIT}`)
+
+/** GET /api/conversations/:id/events?after=&limit= */
+export const eventsQuery = z.object({
+  after: seqParam.default(0),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, `expected 1 to ${SYNC_MAX_LIMIT}`)
+    .transform(Number)
+    .pipe(syncLimit)
+    .default(100),
+})
+
+/** The socket `sync`: for each conversation id (a key), the last seq the client holds. */
+export const syncInput = z.object({
+  conversations: z
+    .record(z.string().regex(/^[1-9]\d{0,15}$/, "keys are conversation ids"), seq)
+    .refine((c) => Object.keys(c).length <= 1000, "at most 1,000 conversations per sync")
+    .default({}),
+  limit: syncLimit.default(100),
+})
+
 export type RegisterInput = z.output<typeof registerInput>
 export type CreateConversationInput = z.output<typeof createConversationInput>
 export type SendMessageInput = z.output<typeof sendMessageInput>
+export type SyncInput = z.output<typeof syncInput>

@@ -1,15 +1,9 @@
-/** The caller's conversation list: one query for the rows, one for participants, one for last messages. */
+/** The caller's conversation list: one query for the rows and unread counts, one for participants, one for last messages. */
 import { and, eq, isNull, or, sql } from "drizzle-orm"
 import { conversations, conversationParticipants as cp, messages } from "../../db/schema.ts"
-import type { Conversation, Message, Participant, Role } from "../contract.ts"
+import type { Conversation, ConversationSummary, Participant } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { messagesByIds } from "./messageRows.ts"
-
-export interface ConversationSummary extends Conversation {
-  role: Role
-  blocked: boolean
-  lastMessage: Message | null
-}
 
 type ConversationRow = typeof conversations.$inferSelect
 
@@ -20,8 +14,14 @@ export const toConversation = (c: ConversationRow, participants: Participant[]):
   createdBy: c.createdBy,
   createdAt: c.createdAt.toISOString(),
   archivedAt: c.archivedAt?.toISOString() ?? null,
+  lastSeq: c.lastSeq,
   participants,
 })
+
+/** Messages from others after a read pointer: a range on the (conversation_id, seq) index. */
+export const unreadCountSql = (conversationId: unknown, userId: unknown, readSeq: unknown) => sql<number>`(
+  select count(*) from ${messages} where ${messages.conversationId} = ${conversationId}
+  and ${messages.seq} > ${readSeq} and ${messages.senderId} != ${userId})`
 
 /** The conversations `userId` takes part in, most recently active first. */
 export async function listConversations(
@@ -38,6 +38,9 @@ export async function listConversations(
       conversation: conversations,
       role: cp.role,
       blockedAt: cp.blockedAt,
+      readSeq: cp.readSeq,
+      deliveredSeq: cp.deliveredSeq,
+      unreadCount: unreadCountSql(conversations.id, cp.userId, cp.readSeq),
       lastMessageId: lastId,
     })
     .from(cp)
@@ -65,6 +68,9 @@ export async function listConversations(
       ...toConversation(r.conversation, people.get(r.conversation.id) ?? []),
       role: r.role,
       blocked: r.blockedAt !== null,
+      readSeq: r.readSeq,
+      deliveredSeq: r.deliveredSeq,
+      unreadCount: Number(r.unreadCount),
       lastMessage: (r.lastMessageId && lastById.get(r.lastMessageId)) || null,
     }))
     .sort((a, b) => activity(b).localeCompare(activity(a)) || b.id - a.id)

@@ -1,6 +1,6 @@
-/** Conversations: creation, one with its participants, and the caller's list. */
-import { eq } from "drizzle-orm"
-import { conversations, conversationParticipants as cp } from "../../db/schema.ts"
+/** Conversations: creation (with its participants, in one transaction), one with its participants, the list. */
+import { eq, type SQL, sql } from "drizzle-orm"
+import { conversations } from "../../db/schema.ts"
 import type { Conversation, Participant, PublicUser, Role } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
@@ -9,7 +9,10 @@ import type { CreateConversationInput } from "../schemas/inputs.ts"
 import type { Membership } from "../stores/membership.ts"
 import type { Presence } from "../stores/presence.ts"
 import { listConversations, toConversation } from "./conversationList.ts"
-import { admitMembers, participantsOf } from "./participantRows.ts"
+import { isConstraintError } from "./messageWriter.ts"
+import { admitMembers, newParticipant, participantsOf } from "./participantRows.ts"
+import { type ConversationKey, storedSeq, storeEvent } from "./storedEvents.ts"
+import { commit, type Step } from "./transaction.ts"
 import type { UserService } from "./userService.ts"
 
 export interface ConversationDeps {
@@ -20,6 +23,18 @@ export interface ConversationDeps {
   membership: Membership
   maxParticipants: number
 }
+
+export interface AdmitOptions {
+  /** Changes committed with the admission: before it (the conversation's INSERT), and after. */
+  before?: Step[]
+  after?: Step[]
+  /** Roles other than "member". */
+  roles?: Map<number, Role>
+  /** Also clear a block the user had set before leaving. */
+  forgetBlock?: boolean
+}
+
+const CREATED_ID: SQL = sql`(SELECT max(id) FROM conversations)`
 
 /** Conversations over one database; creation publishes `participant_added` for everyone but the creator. */
 export function createConversationService({
@@ -32,58 +47,70 @@ export function createConversationService({
 }: ConversationDeps) {
   const participants = (ids: number[]) => participantsOf(db, presence, ids)
 
-  /** Unknown ids and the participant cap, checked before anyone is added. */
-  async function checkNewParticipants(ids: number[], existing: number): Promise<void> {
+  /** The profiles of users about to be added; unknown ids and the participant cap refused first. */
+  async function newcomers(ids: number[], existing: number): Promise<Map<number, PublicUser>> {
     if (ids.length + existing > maxParticipants) {
       throw new AppError("BAD_REQUEST", `participantIds: at most ${maxParticipants} participants`, {
         field: "participantIds",
       })
     }
-    const unknown = await userService.unknownIds(ids)
+    const found = await userService.publicUsers(ids)
+    const unknown = ids.filter((id) => !found.has(id))
     if (unknown.length > 0) {
       throw new AppError(
         "BAD_REQUEST",
         `participantIds: unknown user ids ${unknown.slice(0, 20).join(", ")}`,
-        {
-          field: "participantIds",
-        },
+        { field: "participantIds" },
       )
     }
-  }
-
-  /** Tells the room and each new participant's devices. */
-  function announce(conversation: Conversation, userIds: number[], by: PublicUser) {
-    for (const participant of conversation.participants) {
-      if (userIds.includes(participant.id)) {
-        bus.emit("participant_added", { conversationId: conversation.id, participant, by, conversation })
-      }
-    }
+    return found
   }
 
   /**
-   * Makes both sides of a direct conversation participants again (one of them may have left, or a
-   * crash may have cut its creation short) and un-archives it.
+   * Admits users and stores one `participant_added` per user, all in one transaction; publishes the
+   * events at once, then tells each admitted user's devices (but the actor's) of the conversation.
    */
-  async function admitAgain(conversationId: number, pair: number[], by: PublicUser): Promise<Conversation> {
-    const { members } = (await membership.load(conversationId))!
-    const missing = pair.filter((id) => !members.has(id))
-    if (missing.length > 0) {
-      // A block set before leaving still holds: only its author lifts it.
-      await admitMembers(db, conversationId, missing, { forgetBlock: false })
-      await db.update(conversations).set({ archivedAt: null }).where(eq(conversations.id, conversationId))
-      membership.invalidate(conversationId)
-    }
-    const conversation = (await service.load(conversationId))!
-    announce(
-      conversation,
-      missing.filter((id) => id !== by.id),
-      by,
-    )
-    return conversation
+  async function admit(
+    key: ConversationKey,
+    people: PublicUser[],
+    by: PublicUser,
+    { before = [], after = [], roles = new Map(), forgetBlock = false }: AdmitOptions = {},
+  ): Promise<{ conversationId: number; added: Participant[] }> {
+    const joinedAt = new Date()
+    const added = people.map((u) => newParticipant(u, roles.get(u.id) ?? "member", joinedAt, presence))
+    const conversationId = key === "created" ? CREATED_ID : key
+    const results = await commit(db, [
+      ...before,
+      admitMembers(
+        db,
+        conversationId,
+        added.map((p) => ({ userId: p.id, role: p.role })),
+        joinedAt,
+        { forgetBlock },
+      ),
+      ...after,
+      ...added
+        .filter((p) => p.id !== by.id || key !== "created")
+        .flatMap((participant) => storeEvent(key, "participant_added", { participant, by })),
+    ])
+    const id = key === "created" ? Number(results[0]!.rows[0]![0]) : key
+    membership.invalidate(id)
+    const announced = added.filter((p) => p.id !== by.id || key !== "created")
+    const firstEvent = before.length + 1 + after.length
+    announced.forEach((participant, i) => {
+      const seq = storedSeq(results[firstEvent + 2 * i + 1])
+      bus.emit("participant_added", { conversationId: id, seq, participant, by })
+    })
+    const conversation = (await service.load(id))!
+    for (const p of announced)
+      if (p.id !== by.id) bus.emit("conversation_added", { userId: p.id, conversation, by })
+    return { conversationId: id, added }
   }
 
   const service = {
-    checkNewParticipants,
+    /** Unknown ids and the participant cap, checked before anyone is added; the newcomers' profiles. */
+    newcomers,
+    admit,
 
     /**
      * Creates a group, or a direct conversation. A pair has one direct conversation: asking again
@@ -98,39 +125,37 @@ export function createConversationService({
         throw new AppError(
           "BAD_REQUEST",
           "participantIds: a direct conversation has exactly one other participant",
-          {
-            field: "participantIds",
-          },
+          { field: "participantIds" },
         )
       }
-      await checkNewParticipants(others, 1)
+      const people = await newcomers(others, 1)
       const pair = input.type === "direct" ? [creator.id, others[0]!].sort((a, b) => a - b) : undefined
       const directKey = pair?.join(":") ?? null
       const findDirect = () =>
         db.query.conversations.findFirst({ where: eq(conversations.directKey, directKey!) })
+      const again = async (id: number) => ({
+        conversation: await admitAgain(id, pair!, creator),
+        created: false,
+      })
 
       const existing = directKey ? await findDirect() : undefined
-      if (existing) return { conversation: await admitAgain(existing.id, pair!, creator), created: false }
-      const [row] = await db
-        .insert(conversations)
-        .values({ type: input.type, title: input.title ?? null, createdBy: creator.id, directKey })
-        .onConflictDoNothing()
-        .returning()
-      // No row: two creations of the same direct pair raced and the other one won.
-      if (!row)
-        return { conversation: await admitAgain((await findDirect())!.id, pair!, creator), created: false }
+      if (existing) return again(existing.id)
       // A direct conversation has no admin: neither side may remove the other.
       const creatorRole: Role = input.type === "direct" ? "member" : "admin"
-      await db
-        .insert(cp)
-        .values([
-          { conversationId: row.id, userId: creator.id, role: creatorRole },
-          ...others.map((userId) => ({ conversationId: row.id, userId, role: "member" as const })),
-        ])
-      membership.invalidate(row.id)
-      const conversation = (await service.load(row.id))!
-      announce(conversation, others, creator)
-      return { conversation, created: true }
+      const insert = db
+        .insert(conversations)
+        .values({ type: input.type, title: input.title ?? null, createdBy: creator.id, directKey })
+        .returning({ id: conversations.id })
+      try {
+        const members = [creator, ...others.map((id) => people.get(id)!)]
+        const roles = new Map([[creator.id, creatorRole]])
+        const { conversationId } = await admit("created", members, creator, { before: [insert], roles })
+        return { conversation: (await service.load(conversationId))!, created: true }
+      } catch (err) {
+        // The pair's unique key: two creations of the same direct pair raced and the other one won.
+        if (directKey && isConstraintError(err)) return again((await findDirect())!.id)
+        throw err
+      }
     },
 
     /** One conversation with its participants, for a participant. */
@@ -145,15 +170,39 @@ export function createConversationService({
       return row && toConversation(row, (await participants([conversationId])).get(conversationId) ?? [])
     },
 
-    /** The active participants of a conversation, with presence. */
+    /** The active participants of a conversation, with presence and pointers. */
     async participants(conversationId: number): Promise<Participant[]> {
       return (await participants([conversationId])).get(conversationId) ?? []
     },
 
-    /** The caller's conversations, most recently active first, each with its last message. */
+    /** The caller's conversations, most recently active first, each with its last message and unread count. */
     list: (userId: number, options: { includeBlocked?: boolean } = {}) =>
       listConversations(db, participants, userId, options),
   }
+
+  /**
+   * Makes both sides of a direct conversation participants again (one of them may have left)
+   * and un-archives it. A block set before leaving still holds: only its author lifts it.
+   */
+  async function admitAgain(conversationId: number, pair: number[], by: PublicUser): Promise<Conversation> {
+    const { members } = (await membership.load(conversationId))!
+    const missing = pair.filter((id) => !members.has(id))
+    if (missing.length > 0) {
+      const people = await userService.publicUsers(missing)
+      const unarchive = db
+        .update(conversations)
+        .set({ archivedAt: null })
+        .where(eq(conversations.id, conversationId))
+      await admit(
+        conversationId,
+        missing.map((id) => people.get(id)!),
+        by,
+        { after: [unarchive] },
+      )
+    }
+    return (await service.load(conversationId))!
+  }
+
   return service
 }
 

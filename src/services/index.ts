@@ -9,8 +9,11 @@ import { createFailureWindow, createTokenBucket } from "../stores/rateLimits.ts"
 import { createSessions } from "./auth/sessions.ts"
 import { createTokens } from "./auth/tokens.ts"
 import { createConversationService } from "./conversationService.ts"
+import { createConversationSettings } from "./conversationSettings.ts"
 import { createMessageService } from "./messageService.ts"
 import { createParticipantService } from "./participantService.ts"
+import { createPointers } from "./pointers.ts"
+import { createSync } from "./sync.ts"
 import { createUserService } from "./userService.ts"
 
 export interface ServiceOptions {
@@ -37,6 +40,9 @@ export function createServices({ db, jwtSecret, config }: ServiceOptions) {
     maxParticipants: config.maxParticipants,
   })
   const participants = createParticipantService({ db, bus, membership, conversationService: conversations })
+  const settings = createConversationSettings({ db, bus, membership })
+  const pointers = createPointers({ db, membership, bus })
+  const sync = createSync({ db })
   const limits = {
     send: createTokenBucket({
       perSecond: rateLimit.messagesPerSecond,
@@ -60,7 +66,21 @@ export function createServices({ db, jwtSecret, config }: ServiceOptions) {
     }),
   }
   const messages = createMessageService({ db, membership, bus, sendLimit: limits.send })
-  return { bus, presence, membership, users, tokens, sessions, conversations, participants, messages, limits }
+  return {
+    bus,
+    presence,
+    membership,
+    users,
+    tokens,
+    sessions,
+    conversations,
+    participants,
+    settings,
+    messages,
+    pointers,
+    sync,
+    limits,
+  }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -1,15 +1,17 @@
-/** Reading messages with their senders, in the one shape HTTP and sockets share. */
+/** Reading messages with their senders, in the one shape every path (socket, HTTP, history, sync) shares. */
 import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm"
 import { messages, users } from "../../db/schema.ts"
-import type { Message } from "../contract.ts"
+import type { Message, PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
 
 const columns = {
   id: messages.id,
   conversationId: messages.conversationId,
+  seq: messages.seq,
   text: messages.text,
   audioUrl: messages.audioUrl,
   replyToMessageId: messages.replyToMessageId,
+  clientMessageId: messages.clientMessageId,
   createdAt: messages.createdAt,
   senderId: users.id,
   senderEmail: users.email,
@@ -27,20 +29,51 @@ const withSenders = (db: Db, where: SQL | undefined) =>
 
 type Row = Awaited<ReturnType<typeof withSenders>>[number]
 
-const toMessage = (r: Row): Message => ({
-  id: r.id,
-  conversationId: r.conversationId,
-  text: r.text,
-  audioUrl: r.audioUrl,
-  replyToMessageId: r.replyToMessageId,
-  sender: { id: r.senderId, email: r.senderEmail, displayName: r.senderDisplayName },
-  createdAt: r.createdAt.toISOString(),
+/** The stored fields of a message, as a writer or a query holds them. */
+export interface MessageFields {
+  id: number
+  conversationId: number
+  seq: number
+  text: string | null
+  audioUrl: string | null
+  replyToMessageId: number | null
+  clientMessageId: string | null
+  createdAt: Date
+}
+
+/** The public shape of a message: the only place it is built. */
+export const toMessage = (m: MessageFields, sender: PublicUser): Message => ({
+  id: m.id,
+  conversationId: m.conversationId,
+  seq: m.seq,
+  text: m.text,
+  audioUrl: m.audioUrl,
+  replyToMessageId: m.replyToMessageId,
+  clientMessageId: m.clientMessageId,
+  sender: { id: sender.id, email: sender.email, displayName: sender.displayName },
+  createdAt: m.createdAt.toISOString(),
 })
+
+const fromRow = (r: Row): Message =>
+  toMessage(r, { id: r.senderId, email: r.senderEmail, displayName: r.senderDisplayName })
 
 /** The messages with these ids, newest first. */
 export async function messagesByIds(db: Db, ids: number[]): Promise<Message[]> {
   if (ids.length === 0) return []
-  return (await withSenders(db, inArray(messages.id, ids))).map(toMessage)
+  return (await withSenders(db, inArray(messages.id, ids))).map(fromRow)
+}
+
+/** The message a sender stored under their own `clientMessageId`, if any. */
+export async function messageByClientId(
+  db: Db,
+  senderId: number,
+  clientMessageId: string,
+): Promise<Message | undefined> {
+  const [row] = await withSenders(
+    db,
+    and(eq(messages.senderId, senderId), eq(messages.clientMessageId, clientMessageId)),
+  )
+  return row && fromRow(row)
 }
 
 /**
@@ -61,6 +94,6 @@ export function historyQueries(db: Db) {
       beforeId === undefined
         ? await newest.all({ conversationId, limit })
         : await before.all({ conversationId, limit, before: beforeId })
-    return rows.map(toMessage)
+    return rows.map(fromRow)
   }
 }

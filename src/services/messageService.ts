@@ -1,15 +1,15 @@
-/** Messages: sending (committed before anyone hears of it), history pages and read receipts. */
-import { and, eq } from "drizzle-orm"
-import { messageReads, messages } from "../../db/schema.ts"
-import type { Message, MessageReadPayload, PublicUser } from "../contract.ts"
+/** Messages: sending (committed before anyone hears of it, once per clientMessageId), history pages. */
+import { eq } from "drizzle-orm"
+import { messages } from "../../db/schema.ts"
+import type { Message, PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
 import type { SendMessageInput } from "../schemas/inputs.ts"
 import type { Membership } from "../stores/membership.ts"
 import type { createTokenBucket } from "../stores/rateLimits.ts"
-import { historyQueries } from "./messageRows.ts"
-import { createMessageWriter } from "./messageWriter.ts"
+import { historyQueries, messageByClientId } from "./messageRows.ts"
+import { createMessageWriter, isConstraintError } from "./messageWriter.ts"
 
 export interface MessageDeps {
   db: Db
@@ -19,14 +19,39 @@ export interface MessageDeps {
   sendLimit: ReturnType<typeof createTokenBucket>
 }
 
-/** Message service; publishes `message_created` and `message_read` on the bus after commit. */
+/** Message service; publishes `message_created` on the bus after commit, in seq order. */
 export function createMessageService({ db, membership, bus, sendLimit }: MessageDeps) {
-  const writer = createMessageWriter(db)
+  const writer = createMessageWriter(db, (committed) => {
+    for (const message of committed) bus.emit("message_created", message)
+  })
   const historyPage = historyQueries(db)
 
+  /** The message stored earlier under the same clientMessageId, if any, as a duplicate answer. */
+  async function earlier(sender: PublicUser, input: SendMessageInput) {
+    if (!input.clientMessageId) return undefined
+    const message = await messageByClientId(db, sender.id, input.clientMessageId)
+    if (!message) return undefined
+    if (message.conversationId !== input.conversationId) {
+      throw new AppError(
+        "CONFLICT",
+        `clientMessageId: already used for a message of conversation ${message.conversationId}`,
+        { field: "clientMessageId" },
+      )
+    }
+    return { message, duplicate: true }
+  }
+
   return {
-    /** Stores a message from `sender`; resolves after commit, once it has been published. */
-    async send(sender: PublicUser, input: SendMessageInput): Promise<Message> {
+    /**
+     * Stores a message from `sender`; resolves after commit, once it has been published. A send
+     * whose clientMessageId the sender used before resolves with the stored message, `duplicate`.
+     */
+    async send(
+      sender: PublicUser,
+      input: SendMessageInput,
+    ): Promise<{ message: Message; duplicate: boolean }> {
+      const stored = await earlier(sender, input)
+      if (stored) return stored
       await membership.requireUnblocked(input.conversationId, sender.id)
       sendLimit.take(sender.id)
       if (input.replyToMessageId != null) {
@@ -40,29 +65,23 @@ export function createMessageService({ db, membership, bus, sendLimit }: Message
           })
         }
       }
-      const createdAt = new Date()
-      const row = {
-        conversationId: input.conversationId,
-        senderId: sender.id,
-        text: input.text ?? null,
-        audioUrl: input.audioUrl ?? null,
-        replyToMessageId: input.replyToMessageId ?? null,
-        createdAt,
+      try {
+        const message = await writer.write({
+          conversationId: input.conversationId,
+          sender,
+          text: input.text ?? null,
+          audioUrl: input.audioUrl ?? null,
+          replyToMessageId: input.replyToMessageId ?? null,
+          clientMessageId: input.clientMessageId ?? null,
+          createdAt: new Date(),
+        })
+        return { message, duplicate: false }
+      } catch (err) {
+        // The same clientMessageId sent twice at once: the unique index let one in.
+        const raced = isConstraintError(err) ? await earlier(sender, input) : undefined
+        if (raced) return raced
+        throw err
       }
-      // The writer resolves a batch in id order and nothing below awaits before the emit,
-      // so every conversation's messages are published in stored order.
-      const id = await writer.write(row)
-      const message: Message = {
-        id,
-        conversationId: row.conversationId,
-        text: row.text,
-        audioUrl: row.audioUrl,
-        replyToMessageId: row.replyToMessageId,
-        sender: { id: sender.id, email: sender.email, displayName: sender.displayName },
-        createdAt: createdAt.toISOString(),
-      }
-      bus.emit("message_created", message)
-      return message
     },
 
     /** A page of history, newest first; `nextBefore` continues it, null at the oldest end. */
@@ -72,34 +91,6 @@ export function createMessageService({ db, membership, bus, sendLimit }: Message
       const more = rows.length > page.limit
       const list = more ? rows.slice(0, page.limit) : rows
       return { messages: list, nextBefore: more ? list[list.length - 1]!.id : null }
-    },
-
-    /** Records that `userId` read a message, once; a repeat returns the first receipt, unpublished. */
-    async markRead(userId: number, messageId: number): Promise<MessageReadPayload & { duplicate: boolean }> {
-      const target = await db.query.messages.findFirst({
-        columns: { conversationId: true },
-        where: eq(messages.id, messageId),
-      })
-      if (!target) throw new AppError("NOT_FOUND", `Message ${messageId} does not exist`)
-      await membership.require(target.conversationId, userId)
-      const [inserted] = await db
-        .insert(messageReads)
-        .values({ messageId, userId, readAt: new Date() })
-        .onConflictDoNothing()
-        .returning({ readAt: messageReads.readAt })
-      const readAt =
-        inserted?.readAt ??
-        (await db.query.messageReads.findFirst({
-          where: and(eq(messageReads.messageId, messageId), eq(messageReads.userId, userId)),
-        }))!.readAt
-      const payload = {
-        conversationId: target.conversationId,
-        messageId,
-        userId,
-        readAt: readAt.toISOString(),
-      }
-      if (inserted) bus.emit("message_read", payload)
-      return { ...payload, duplicate: !inserted }
     },
 
     /** Waits for every accepted message to be committed. */

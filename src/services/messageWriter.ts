@@ -1,12 +1,18 @@
 /**
  * Group commit: sends that arrive while a write is in flight are inserted together in one
- * transaction, then each is resolved in id order. One transaction per message would cap
+ * transaction, then published and resolved in seq order. One transaction per message would cap
  * throughput at the disk's sync rate; and one multi-row INSERT per batch, built here rather than
  * through the query builder, costs about 6 µs a row where a builder insert costs about 60 µs.
+ *
+ * The batch's transaction takes each conversation's next seq numbers (one UPDATE) and stores every
+ * row with its own (the INSERT reads the new last_seq back), so the numbers come from the database,
+ * never from this process's memory.
  */
 import { getTableName } from "drizzle-orm"
 import { messages } from "../../db/schema.ts"
+import type { Message, PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
+import { toMessage } from "./messageRows.ts"
 
 const COLUMNS = [
   messages.conversationId,
@@ -14,55 +20,90 @@ const COLUMNS = [
   messages.text,
   messages.audioUrl,
   messages.replyToMessageId,
+  messages.clientMessageId,
   messages.createdAt,
+  messages.seq,
 ]
 const INSERT = `INSERT INTO "${getTableName(messages)}" (${COLUMNS.map((c) => `"${c.name}"`).join(", ")}) VALUES `
-const ROW = `(${COLUMNS.map(() => "?").join(", ")})`
+// The seq: the conversation's last_seq after this batch's UPDATE, less the rows of the same
+// conversation that come after this one in the batch.
+const ROW = `(${COLUMNS.slice(0, -1)
+  .map(() => "?")
+  .join(", ")}, (SELECT last_seq FROM conversations WHERE id = ?) - ?)`
 
-const isConstraintError = (err: unknown) =>
+export const isConstraintError = (err: unknown) =>
   String((err as { code?: unknown })?.code ?? "").startsWith("SQLITE_CONSTRAINT")
 
-/** One statement inserting every row of a batch, returning the new ids. */
-function insertStatement(rows: NewMessage[]) {
-  return {
-    sql: `${INSERT}${rows.map(() => ROW).join(", ")} RETURNING "${messages.id.name}"`,
-    args: rows.flatMap((r) => [
-      r.conversationId,
-      r.senderId,
-      r.text ?? null,
-      r.audioUrl ?? null,
-      r.replyToMessageId ?? null,
-      r.createdAt.getTime(),
-    ]),
-  }
+export interface NewMessage {
+  conversationId: number
+  sender: PublicUser
+  text: string | null
+  audioUrl: string | null
+  replyToMessageId: number | null
+  clientMessageId: string | null
+  createdAt: Date
 }
 
-export type NewMessage = typeof messages.$inferInsert & { createdAt: Date }
+/** The UPDATE that reserves each conversation's numbers, and the INSERT that stores the rows. */
+function batchStatements(rows: NewMessage[]) {
+  const perConversation = new Map<number, number>()
+  for (const r of rows)
+    perConversation.set(r.conversationId, (perConversation.get(r.conversationId) ?? 0) + 1)
+  const counts = [...perConversation]
+  const reserve = {
+    sql: `UPDATE conversations SET last_seq = last_seq + CASE id ${counts.map(() => "WHEN ? THEN ?").join(" ")} END
+          WHERE id IN (${counts.map(() => "?").join(", ")})`,
+    args: [...counts.flat(), ...counts.map(([id]) => id)],
+  }
+  const after = new Map(perConversation)
+  const insert = {
+    sql: `${INSERT}${rows.map(() => ROW).join(", ")} RETURNING "${messages.id.name}", "${messages.seq.name}"`,
+    args: rows.flatMap((r) => {
+      const later = after.get(r.conversationId)! - 1
+      after.set(r.conversationId, later)
+      return [
+        r.conversationId,
+        r.sender.id,
+        r.text,
+        r.audioUrl,
+        r.replyToMessageId,
+        r.clientMessageId,
+        r.createdAt.getTime(),
+        r.conversationId,
+        later,
+      ]
+    }),
+  }
+  return [reserve, insert]
+}
 
 interface Pending {
   row: NewMessage
-  resolve(id: number): void
+  resolve(message: Message): void
   reject(err: unknown): void
 }
 
 const MAX_BATCH = 512
 
-/** Queues inserts and commits them in batches; `write` resolves with the id once committed. */
-export function createMessageWriter(db: Db) {
+/**
+ * Queues inserts and commits them in batches; `publish` hears every committed batch's messages
+ * in seq order, synchronously after the commit, before `write` resolves with the stored message.
+ */
+export function createMessageWriter(db: Db, publish: (messages: Message[]) => void) {
   let queue: Pending[] = []
   let running: Promise<void> | undefined
-
   const client = db.$client
 
   async function commit(batch: Pending[]): Promise<void> {
     let rows: unknown[][]
     try {
-      const [result] = await client.batch([insertStatement(batch.map((p) => p.row))], "write")
-      rows = result!.rows as unknown as unknown[][]
+      const results = await client.batch(batchStatements(batch.map((p) => p.row)), "write")
+      rows = results[1]!.rows as unknown as unknown[][]
     } catch (batchError) {
-      // A constraint failure rolled the whole statement back: one bad row must not fail its
-      // neighbours, so retry each on its own. Any other failure (a lost connection to a libSQL
-      // server) may have committed, and a retry could store the batch twice: refuse it instead.
+      // A constraint failure rolled the whole batch back: one bad row (a retried clientMessageId,
+      // say) must not fail its neighbours, so retry each on its own. Any other failure (a lost
+      // connection to a libSQL server) may have committed, and a retry could store the batch
+      // twice: refuse it instead.
       if (batch.length === 1 || !isConstraintError(batchError)) {
         for (const p of batch) p.reject(batchError)
         return
@@ -73,8 +114,10 @@ export function createMessageWriter(db: Db) {
     // Committed: from here nothing may be retried. RETURNING promises no order, but the rows of one
     // INSERT ... VALUES take consecutive ids in VALUES order (AUTOINCREMENT, one writer), so sorted
     // ids line up with the batch.
-    const ids = rows.map((r) => Number(r[0])).sort((a, b) => a - b)
-    for (const [i, p] of batch.entries()) p.resolve(ids[i]!)
+    const stored = rows.map((r) => ({ id: Number(r[0]), seq: Number(r[1]) })).sort((a, b) => a.id - b.id)
+    const committed = batch.map((p, i) => toMessage({ ...p.row, ...stored[i]! }, p.row.sender))
+    publish(committed)
+    for (const [i, p] of batch.entries()) p.resolve(committed[i]!)
   }
 
   async function drain(): Promise<void> {
@@ -87,8 +130,8 @@ export function createMessageWriter(db: Db) {
   }
 
   return {
-    write(row: NewMessage): Promise<number> {
-      return new Promise<number>((resolve, reject) => {
+    write(row: NewMessage): Promise<Message> {
+      return new Promise<Message>((resolve, reject) => {
         queue.push({ row, resolve, reject })
         // Starting on the next turn lets every send already received join this batch.
         running ??= new Promise<void>((r) => setImmediate(r)).then(drain)

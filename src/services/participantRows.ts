@@ -1,33 +1,55 @@
-/** Participant rows: who is in which conversations (with presence), and admitting members. */
-import { and, eq, inArray, isNull } from "drizzle-orm"
+/** Participant rows: who is in which conversations (with presence and pointers), and admitting members. */
+import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm"
 import { conversationParticipants as cp, users } from "../../db/schema.ts"
-import type { Participant } from "../contract.ts"
+import type { Participant, PublicUser, Role } from "../contract.ts"
 import type { Db } from "../db.ts"
 import type { Presence } from "../stores/presence.ts"
+import type { Step } from "./transaction.ts"
 
 /**
- * Makes users active members, re-admitting those who had left or were removed; `forgetBlock`
- * also clears a block they had set before.
+ * One statement that makes users active members, re-admitting those who had left or were removed;
+ * `forgetBlock` also clears a block they had set before.
  */
-export async function admitMembers(
+export function admitMembers(
   db: Db,
-  conversationId: number,
-  userIds: number[],
+  conversationId: number | SQL,
+  members: { userId: number; role: Role }[],
+  joinedAt: Date,
   { forgetBlock }: { forgetBlock: boolean },
-) {
-  for (const userId of userIds) {
-    const now = new Date()
-    await db
-      .insert(cp)
-      .values({ conversationId, userId, role: "member", joinedAt: now })
-      .onConflictDoUpdate({
-        target: [cp.conversationId, cp.userId],
-        set: { role: "member", joinedAt: now, leftAt: null, ...(forgetBlock ? { blockedAt: null } : {}) },
-      })
-  }
+): Step {
+  return db
+    .insert(cp)
+    .values(members.map((m) => ({ conversationId, userId: m.userId, role: m.role, joinedAt })))
+    .onConflictDoUpdate({
+      target: [cp.conversationId, cp.userId],
+      set: {
+        role: sql`excluded.role`,
+        joinedAt,
+        leftAt: null,
+        leftSeq: null,
+        ...(forgetBlock ? { blockedAt: null } : {}),
+      },
+    })
 }
 
-/** The active participants of each conversation, oldest first, with presence. */
+/** A participant as announced when admitted: pointers at zero, presence now. */
+export const newParticipant = (
+  user: PublicUser,
+  role: Role,
+  joinedAt: Date,
+  presence: Presence,
+): Participant => ({
+  id: user.id,
+  email: user.email,
+  displayName: user.displayName,
+  role,
+  joinedAt: joinedAt.toISOString(),
+  online: presence.isOnline(user.id),
+  readSeq: 0,
+  deliveredSeq: 0,
+})
+
+/** The active participants of each conversation, oldest first, with presence and pointers. */
 export async function participantsOf(
   db: Db,
   presence: Presence,
@@ -43,6 +65,8 @@ export async function participantsOf(
       displayName: users.displayName,
       role: cp.role,
       joinedAt: cp.joinedAt,
+      readSeq: cp.readSeq,
+      deliveredSeq: cp.deliveredSeq,
     })
     .from(cp)
     .innerJoin(users, eq(users.id, cp.userId))

@@ -1,5 +1,5 @@
-/** Participant management: add, remove, roles, rename, leaving for good, and blocking. */
-import { and, eq } from "drizzle-orm"
+/** Who takes part: adding, removing, roles, and leaving for good; each change a sequenced event. */
+import { and, eq, sql } from "drizzle-orm"
 import { conversations, conversationParticipants as cp } from "../../db/schema.ts"
 import type { Participant, PublicUser, Role } from "../contract.ts"
 import type { Db } from "../db.ts"
@@ -7,7 +7,8 @@ import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
 import type { Membership } from "../stores/membership.ts"
 import type { ConversationService } from "./conversationService.ts"
-import { admitMembers } from "./participantRows.ts"
+import { storedSeq, storeEvent } from "./storedEvents.ts"
+import { commit, type Step } from "./transaction.ts"
 
 export interface ParticipantDeps {
   db: Db
@@ -19,48 +20,46 @@ export interface ParticipantDeps {
 const participantRow = (conversationId: number, userId: number) =>
   and(eq(cp.conversationId, conversationId), eq(cp.userId, userId))
 
-/** Participant service; every change is published on the bus once committed. */
+/** Participant service; every change is committed with its event, then published. */
 export function createParticipantService({ db, bus, membership, conversationService }: ParticipantDeps) {
-  /** Marks a participant gone; hands the admin role on and archives an empty conversation. */
+  /**
+   * Marks a participant gone, with the seq of their departure; hands the admin role on and
+   * archives an empty conversation: all in one transaction.
+   */
   async function depart(conversationId: number, userId: number, by: PublicUser, reason: "removed" | "left") {
     const { state } = await membership.require(conversationId, userId)
-    await db.update(cp).set({ leftAt: new Date() }).where(participantRow(conversationId, userId))
     const remaining = [...state.members].filter(([id]) => id !== userId)
-    membership.invalidate(conversationId)
-    bus.emit("participant_removed", { conversationId, userId, by, reason })
-    if (remaining.length === 0) {
-      await db
-        .update(conversations)
-        .set({ archivedAt: new Date() })
-        .where(eq(conversations.id, conversationId))
-      membership.invalidate(conversationId)
-      return
-    }
-    if (state.type === "group" && !remaining.some(([, m]) => m.role === "admin")) {
-      // The longest-standing member takes over, so a group is never left without an admin.
-      const [heirId] = remaining.sort(([a, x], [b, y]) => x.joinedAt - y.joinedAt || a - b)[0]!
-      await db.update(cp).set({ role: "admin" }).where(participantRow(conversationId, heirId))
-      membership.invalidate(conversationId)
-      bus.emit("role_changed", { conversationId, userId: heirId, role: "admin", by })
-    }
-  }
-
-  /** Sets the caller's own block; `blockedByOther` tells a direct conversation's side it cannot lift. */
-  async function setBlocked(user: PublicUser, conversationId: number, blocked: boolean) {
-    const { state, member } = await membership.require(conversationId, user.id)
-    const blockedByOther = [...state.members].some(
-      ([id, m]) => id !== user.id && m.blocked && state.type === "direct",
-    )
-    if (member.blocked !== blocked) {
-      await db
+    // The longest-standing member takes over, so a group is never left without an admin.
+    const heir =
+      state.type === "group" && remaining.length > 0 && !remaining.some(([, m]) => m.role === "admin")
+        ? remaining.sort(([a, x], [b, y]) => x.joinedAt - y.joinedAt || a - b)[0]![0]
+        : undefined
+    const steps: Step[] = [
+      ...storeEvent(conversationId, "participant_removed", { userId, by, reason }),
+      db
         .update(cp)
-        .set({ blockedAt: blocked ? new Date() : null })
-        .where(participantRow(conversationId, user.id))
-      membership.invalidate(conversationId)
-      const event = { conversationId, userId: user.id, type: state.type }
-      bus.emit(blocked ? "conversation_blocked" : "conversation_unblocked", event)
+        .set({
+          leftAt: new Date(),
+          leftSeq: sql`(SELECT last_seq FROM conversations WHERE id = ${conversationId})`,
+        })
+        .where(participantRow(conversationId, userId)),
+    ]
+    if (remaining.length === 0)
+      steps.push(
+        db.update(conversations).set({ archivedAt: new Date() }).where(eq(conversations.id, conversationId)),
+      )
+    if (heir !== undefined)
+      steps.push(
+        db.update(cp).set({ role: "admin" }).where(participantRow(conversationId, heir)),
+        ...storeEvent(conversationId, "role_changed", { userId: heir, role: "admin", by }),
+      )
+    const results = await commit(db, steps)
+    membership.invalidate(conversationId)
+    bus.emit("participant_removed", { conversationId, seq: storedSeq(results[1]), userId, by, reason })
+    if (heir !== undefined) {
+      const seq = storedSeq(results.at(-1))
+      bus.emit("role_changed", { conversationId, seq, userId: heir, role: "admin", by })
     }
-    return { conversationId, blocked, blockedByOther }
   }
 
   return {
@@ -72,14 +71,14 @@ export function createParticipantService({ db, bus, membership, conversationServ
     ): Promise<{ added: Participant[] }> {
       const { state } = await membership.requireAdmin(conversationId, actor.id)
       const fresh = [...new Set(userIds)].filter((id) => !state.members.has(id))
-      await conversationService.checkNewParticipants(fresh, state.members.size)
-      await admitMembers(db, conversationId, fresh, { forgetBlock: true })
-      membership.invalidate(conversationId)
+      const people = await conversationService.newcomers(fresh, state.members.size)
       if (fresh.length === 0) return { added: [] }
-      const conversation = (await conversationService.load(conversationId))!
-      const added = conversation.participants.filter((p) => fresh.includes(p.id))
-      for (const participant of added)
-        bus.emit("participant_added", { conversationId, participant, by: actor, conversation })
+      const { added } = await conversationService.admit(
+        conversationId,
+        fresh.map((id) => people.get(id)!),
+        actor,
+        { forgetBlock: true },
+      )
       return { added }
     },
 
@@ -103,19 +102,14 @@ export function createParticipantService({ db, bus, membership, conversationServ
         })
       }
       if (target.role !== role) {
-        await db.update(cp).set({ role }).where(participantRow(conversationId, userId))
+        const results = await commit(db, [
+          db.update(cp).set({ role }).where(participantRow(conversationId, userId)),
+          ...storeEvent(conversationId, "role_changed", { userId, role, by: actor }),
+        ])
         membership.invalidate(conversationId)
-        bus.emit("role_changed", { conversationId, userId, role, by: actor })
+        bus.emit("role_changed", { conversationId, seq: storedSeq(results[2]), userId, role, by: actor })
       }
       return { conversationId, userId, role }
-    },
-
-    /** Admin: renames a group. */
-    async rename(actor: PublicUser, conversationId: number, title: string | null) {
-      await membership.requireAdmin(conversationId, actor.id)
-      await db.update(conversations).set({ title }).where(eq(conversations.id, conversationId))
-      bus.emit("conversation_updated", { conversationId, title, by: actor })
-      return { conversationId, title }
     },
 
     /** Any participant leaves for good; the history stays for the others. */
@@ -123,9 +117,6 @@ export function createParticipantService({ db, bus, membership, conversationServ
       await depart(conversationId, actor.id, actor, "left")
       return { conversationId }
     },
-
-    block: (user: PublicUser, conversationId: number) => setBlocked(user, conversationId, true),
-    unblock: (user: PublicUser, conversationId: number) => setBlocked(user, conversationId, false),
   }
 }
 

@@ -92,18 +92,17 @@ export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HAS
       return byId.get({ id })
     },
 
-    /** The ids among `ids` that name no user. */
-    async unknownIds(ids: number[]): Promise<number[]> {
-      if (ids.length === 0) return []
-      const found = new Set<number>()
+    /** The public profiles of the users among `ids` that exist. */
+    async publicUsers(ids: number[]): Promise<Map<number, PublicUser>> {
+      const found = new Map<number, PublicUser>()
       for (let i = 0; i < ids.length; i += 500) {
         const rows = await db
-          .select({ id: users.id })
+          .select({ id: users.id, email: users.email, displayName: users.displayName })
           .from(users)
           .where(inArray(users.id, ids.slice(i, i + 500)))
-        for (const r of rows) found.add(r.id)
+        for (const r of rows) found.set(r.id, r)
       }
-      return ids.filter((id) => !found.has(id))
+      return found
     },
   }
 }

@@ -1,28 +1,45 @@
 /** Turns domain events into room broadcasts and room moves; the same for HTTP- and socket-driven changes. */
-
 import type { ChatServer } from "../contract.ts"
 import type { Services } from "../services/index.ts"
+import { createCoalescer } from "./coalesce.ts"
 import { conversationRoom, userRoom } from "./rooms.ts"
+
+/** At most this often per (conversation, user, pointer) do read and delivered pointers go out. */
+const POINTER_WINDOW_MS = 250
 
 /** Subscribes to the bus; returns the function that unsubscribes. */
 export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void {
+  const pointers = createCoalescer<{ conversationId: number; userId: number; seq: number; pointer: string }>(
+    POINTER_WINDOW_MS,
+    ({ pointer, ...moved }) =>
+      // The user's own other devices hear it too, wherever they are, to clear their unread counts.
+      io
+        .to([conversationRoom(moved.conversationId), userRoom(moved.userId)])
+        .emit(pointer === "read" ? "read_up_to" : "delivered_up_to", moved),
+  )
   const offs = [
     bus.on("message_created", (message) => {
       io.to(conversationRoom(message.conversationId)).emit("new_message", {
         conversationId: message.conversationId,
+        seq: message.seq,
         message,
       })
     }),
     bus.on("message_read", (read) => io.to(conversationRoom(read.conversationId)).emit("message_read", read)),
+    bus.on("pointer_moved", (moved) =>
+      pointers.push(`${moved.conversationId}:${moved.userId}:${moved.pointer}`, moved),
+    ),
 
-    bus.on("participant_added", ({ conversationId, participant, by, conversation }) => {
-      io.to(conversationRoom(conversationId)).emit("participant_added", { conversationId, participant, by })
-      // The new participant's devices learn of it without reconnecting.
-      io.to(userRoom(participant.id)).emit("conversation_added", { conversation, by })
-    }),
-    bus.on("participant_removed", ({ conversationId, userId, by, reason }) => {
-      const payload = { conversationId, userId, by, reason }
-      io.to([conversationRoom(conversationId), userRoom(userId)]).emit("participant_removed", payload)
+    bus.on("participant_added", (added) =>
+      io.to(conversationRoom(added.conversationId)).emit("participant_added", added),
+    ),
+    // The new participant's devices learn of it without reconnecting.
+    bus.on("conversation_added", ({ userId, conversation, by }) =>
+      io.to(userRoom(userId)).emit("conversation_added", { conversation, by }),
+    ),
+    bus.on("participant_removed", (removed) => {
+      const { conversationId, userId } = removed
+      io.to([conversationRoom(conversationId), userRoom(userId)]).emit("participant_removed", removed)
       // Every device of the departed participant stops hearing the room at once.
       io.in(userRoom(userId)).socketsLeave(conversationRoom(conversationId))
     }),
@@ -44,6 +61,7 @@ export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void
     bus.on("sessions_revoked", ({ userId }) => io.in(userRoom(userId)).disconnectSockets(true)),
   ]
   return () => {
+    pointers.stop()
     for (const off of offs) off()
   }
 }

@@ -1,5 +1,4 @@
-/** join_conversation and leave_conversation: room membership, checked against the participants. */
-import { conversationRef } from "../schemas/inputs.ts"
+/** Rooms (join and leave, checked against the participants) and a conversation's settings (title, blocks). */
 import { conversationRoom } from "./rooms.ts"
 import type { SocketDeps } from "./types.ts"
 
@@ -10,7 +9,7 @@ export const JOINED_MESSAGE = "Vous avez rejoint la conversation"
 export function registerConversationEvents({ socket, services, on }: SocketDeps) {
   const user = socket.data.user
 
-  on("join_conversation", conversationRef, async ({ conversationId }) => {
+  on("join_conversation", async ({ conversationId }) => {
     await services.membership.requireListening(conversationId, user.id)
     services.limits.join.take(user.id)
     const room = conversationRoom(conversationId)
@@ -24,10 +23,12 @@ export function registerConversationEvents({ socket, services, on }: SocketDeps)
       if (!already) await socket.leave(room)
       throw err
     }
+    const conversation = (await services.conversations.load(conversationId))!
     const payload = {
       conversationId,
       message: JOINED_MESSAGE,
-      participants: await services.conversations.participants(conversationId),
+      lastSeq: conversation.lastSeq,
+      participants: conversation.participants,
     }
     socket.emit("conversation_joined", payload)
     if (!already) {
@@ -36,7 +37,7 @@ export function registerConversationEvents({ socket, services, on }: SocketDeps)
     return payload
   })
 
-  on("leave_conversation", conversationRef, async ({ conversationId }) => {
+  on("leave_conversation", async ({ conversationId }) => {
     const room = conversationRoom(conversationId)
     // Leaving a room one is not in is harmless, but must not tell a stranger the conversation exists.
     if (!socket.rooms.has(room)) await services.membership.require(conversationId, user.id)
@@ -47,4 +48,9 @@ export function registerConversationEvents({ socket, services, on }: SocketDeps)
     socket.emit("conversation_left", { conversationId })
     return { conversationId }
   })
+
+  const { settings } = services
+  on("update_conversation", (i) => settings.rename(user, i.conversationId, i.title))
+  on("block_conversation", (i) => settings.block(user, i.conversationId))
+  on("unblock_conversation", (i) => settings.unblock(user, i.conversationId))
 }

@@ -4,13 +4,15 @@
  * logs and measures each event, and refuses new ones once the server is stopping.
  */
 import type { z } from "zod"
-import type { ChatSocket, ClientToServerEvents } from "../contract.ts"
+import type { AckPayload, ChatSocket } from "../contract.ts"
 import { AppError, type ErrorBody, parseInput, toErrorBody } from "../errors.ts"
 import type { Logger } from "../ops/logger.ts"
 import type { Metrics } from "../ops/metrics.ts"
 import type { Drain } from "../ops/shutdown.ts"
+import { type ClientEventName, clientEvents } from "../schemas/events.ts"
 
 type Ack = (response: unknown) => void
+type UntypedSocket = { on(event: string, listener: (...args: unknown[]) => void): void }
 
 /** What the wrapper needs from the server: where to count events, and whether it is stopping. */
 export interface EventOps {
@@ -19,7 +21,8 @@ export interface EventOps {
 }
 
 /**
- * Builds `on(event, schema, action)`, which registers one event of one socket through the wrapper.
+ * Builds `on(event, action)`, which registers one event of one socket through the wrapper, with the
+ * payload schema of the event table (schemas/events.ts).
  * An event nobody registered is answered too (BAD_REQUEST), so a client waiting for an
  * acknowledgement never hangs on a typo.
  */
@@ -42,13 +45,14 @@ export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) 
     )
   })
 
-  return function on<S extends z.ZodType, R extends object>(
-    event: keyof ClientToServerEvents,
-    schema: S,
-    action: (input: z.output<S>) => Promise<R>,
+  return function on<E extends ClientEventName>(
+    event: E,
+    action: (input: z.output<(typeof clientEvents)[E]["input"]>) => Promise<AckPayload<E>>,
   ): void {
     known.add(event)
-    socket.on(event, async (...args: unknown[]) => {
+    const schema: z.ZodType = clientEvents[event].input
+    // The payload is anything a client sent until the schema says otherwise: listen untyped.
+    ;(socket as unknown as UntypedSocket).on(event, async (...args: unknown[]) => {
       // Socket.IO passes the acknowledgement last; a client may send it without a payload.
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined
       const started = performance.now()
@@ -65,7 +69,7 @@ export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) 
         // Refused, not dropped: the client knows to send it again once reconnected.
         if (ops.drain.draining)
           throw new AppError("UNAVAILABLE", "The server is shutting down; retry shortly")
-        const result = await action(parseInput(schema, args[0]))
+        const result = await action(parseInput(schema, args[0]) as never)
         fields.conversationId ??= conversationOf(result)
         ack?.({ ok: true, ...result })
         fields.ms = elapsed(started)

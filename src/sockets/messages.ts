@@ -1,13 +1,15 @@
-/** send_message and mark_message_read: thin wrappers over the message service. */
-import { markReadInput, sendMessageInput } from "../schemas/inputs.ts"
+/** Messages, receipts and sync over sockets: thin wrappers over the services. */
 import type { SocketDeps } from "./types.ts"
 
-/** Registers the message events on one socket; broadcasts come from the service's events. */
+/** Registers the message events on one socket; broadcasts come from the services' events. */
 export function registerMessageEvents({ socket, services, on }: SocketDeps) {
   const user = socket.data.user
 
-  on("send_message", sendMessageInput, async (input) => ({
-    message: await services.messages.send(user, input),
-  }))
-  on("mark_message_read", markReadInput, ({ messageId }) => services.messages.markRead(user.id, messageId))
+  on("send_message", (input) => services.messages.send(user, input))
+  on("mark_message_read", ({ messageId }) => services.pointers.markMessageRead(user.id, messageId))
+  on("mark_read", ({ conversationId, seq }) => services.pointers.markRead(user.id, conversationId, seq))
+  on("mark_delivered", ({ conversationId, seq }) =>
+    services.pointers.markDelivered(user.id, conversationId, seq),
+  )
+  on("sync", (input) => services.sync.sync(user.id, input))
 }

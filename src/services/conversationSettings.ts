@@ -1,0 +1,54 @@
+/** A conversation's settings: its title (a sequenced event) and each participant's own block. */
+import { and, eq } from "drizzle-orm"
+import { conversations, conversationParticipants as cp } from "../../db/schema.ts"
+import type { PublicUser } from "../contract.ts"
+import type { Db } from "../db.ts"
+import type { EventBus } from "../events.ts"
+import type { Membership } from "../stores/membership.ts"
+import { storedSeq, storeEvent } from "./storedEvents.ts"
+import { commit } from "./transaction.ts"
+
+export interface SettingsDeps {
+  db: Db
+  bus: EventBus
+  membership: Membership
+}
+
+/** Renames and blocks; a rename is committed with its event, then published. */
+export function createConversationSettings({ db, bus, membership }: SettingsDeps) {
+  /** Sets the caller's own block; `blockedByOther` tells a direct conversation's side it cannot lift. */
+  async function setBlocked(user: PublicUser, conversationId: number, blocked: boolean) {
+    const { state, member } = await membership.require(conversationId, user.id)
+    const blockedByOther = [...state.members].some(
+      ([id, m]) => id !== user.id && m.blocked && state.type === "direct",
+    )
+    if (member.blocked !== blocked) {
+      await db
+        .update(cp)
+        .set({ blockedAt: blocked ? new Date() : null })
+        .where(and(eq(cp.conversationId, conversationId), eq(cp.userId, user.id)))
+      membership.invalidate(conversationId)
+      const event = { conversationId, userId: user.id, type: state.type }
+      bus.emit(blocked ? "conversation_blocked" : "conversation_unblocked", event)
+    }
+    return { conversationId, blocked, blockedByOther }
+  }
+
+  return {
+    /** Admin: renames a group. */
+    async rename(actor: PublicUser, conversationId: number, title: string | null) {
+      await membership.requireAdmin(conversationId, actor.id)
+      const results = await commit(db, [
+        db.update(conversations).set({ title }).where(eq(conversations.id, conversationId)),
+        ...storeEvent(conversationId, "conversation_updated", { title, by: actor }),
+      ])
+      bus.emit("conversation_updated", { conversationId, seq: storedSeq(results[2]), title, by: actor })
+      return { conversationId, title }
+    },
+
+    block: (user: PublicUser, conversationId: number) => setBlocked(user, conversationId, true),
+    unblock: (user: PublicUser, conversationId: number) => setBlocked(user, conversationId, false),
+  }
+}
+
+export type ConversationSettings = ReturnType<typeof createConversationSettings>
