@@ -2,21 +2,16 @@
  * The authorization matrix: every HTTP route and socket event × every kind of caller, each cell on a
  * fresh world, each refusal checked for its exact code and for leaving the database untouched.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import { ERROR_STATUS, type ErrorCode } from "../src/errors.ts"
-import { api, closeAll, connect, connectError, socketFor, type TestUser } from "./helpers/clients.ts"
+import { api, connect, connectError, socketFor, type TestUser } from "./helpers/clients.ts"
 import { ROUTES } from "./helpers/protocol.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
 import { expiredToken, forgedToken } from "./helpers/tokens.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { waitFor } from "./helpers/wait.ts"
 import { buildWorld, QUICK_PASSWORD, quickUsers, snapshot, type World } from "./helpers/world.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer()
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer()
 
 const TOKEN_ACTORS = ["anonymous", "forged", "expired"] as const
 const GONE = ["stranger", "removed", "left"] as const

@@ -1,14 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
-import { closeAll, connect, createConversation, join, signUp } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { describe, expect, test } from "bun:test"
+import { connect, createConversation, join, signUp } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { nothingWithin, waitFor } from "./helpers/wait.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer()
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer()
 
 describe("the seed protocol", () => {
   test("a member receives the message; a stranger does not", async () => {
@@ -21,14 +16,23 @@ describe("the seed protocol", () => {
       waitFor(b!, "new_message"),
       nothingWithin(e!, "new_message", 300),
     ])
-    expect(ack.ok).toBe(true)
-    expect(got).toEqual({ conversationId: id, seq: ack.message.seq, message: ack.message })
-    expect(got.message).toMatchObject({
-      text: "hi",
-      audioUrl: null,
-      replyToMessageId: null,
-      sender: { id: alice!.id, email: alice!.email },
+    // Exactly the documented acknowledgement and broadcast: nothing more, nothing less.
+    expect(ack).toEqual({
+      ok: true,
+      duplicate: false,
+      message: {
+        id: expect.any(Number),
+        conversationId: id,
+        seq: expect.any(Number),
+        text: "hi",
+        audioUrl: null,
+        replyToMessageId: null,
+        clientMessageId: null,
+        sender: { id: alice!.id, email: alice!.email, displayName: "alice" },
+        createdAt: expect.any(String),
+      },
     })
+    expect(got).toEqual({ conversationId: id, seq: ack.message.seq, message: ack.message })
     expect(got.message.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
     expect(leaked).toBe(true)
     expect(h.query("select text, sender_id from messages where id = ?", ack.message.id)).toEqual([

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, expect, test } from "bun:test"
+import { expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import { closeAll, connect, createConversation, join, signUp, type TestUser } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { connect, createConversation, join, signUp, type TestUser } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { collect, until } from "./helpers/wait.ts"
 
 const CLIENTS = 20
 const PER_CLIENT = 50
 const TOTAL = CLIENTS * PER_CLIENT
 
-let h: TestServer
-beforeAll(async () => {
-  // 50 sends at once from each client: the point is storage and ordering, not the per-user throttle.
-  h = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
-})
-afterAll(async () => {
-  closeAll()
-  await h.stop()
-})
+// 50 sends at once from each client: the point is storage and ordering, not the per-user throttle.
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 
 test(`${CLIENTS} clients send ${PER_CLIENT} messages each at once: stored once, delivered to all in stored order`, async () => {
   const users: TestUser[] = []

@@ -1,14 +1,9 @@
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test"
-import { api, closeAll, connect, join, signUp } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { expect, test } from "bun:test"
+import { api, connect, join, signUp } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { waitFor } from "./helpers/wait.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer()
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer()
 
 const active = (id: number) =>
   h

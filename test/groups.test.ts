@@ -1,14 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
-import { api, closeAll, connect, createConversation, join, signUp, type TestUser } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { describe, expect, test } from "bun:test"
+import { api, connect, createConversation, join, signUp, type TestUser } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { nothingWithin, waitFor } from "./helpers/wait.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer()
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer()
 
 const users = async (...names: string[]): Promise<TestUser[]> => Promise.all(names.map((n) => signUp(h, n)))
 const roles = (id: number) =>

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import { api, signUp } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
 import { expiredToken, forgedToken, MALFORMED_TOKEN, writeDb } from "./helpers/tokens.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer()
-})
-afterAll(() => h.stop())
+const h = useTestServer()
 
 let n = 0
 const freshEmail = (name = "user") => `${name}.${++n}.${process.pid}@example.test`

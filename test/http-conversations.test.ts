@@ -1,27 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
-import {
-  api,
-  closeAll,
-  connect,
-  createConversation,
-  join,
-  signUpAll,
-  type TestUser,
-} from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { beforeAll, describe, expect, test } from "bun:test"
+import { api, connect, createConversation, join, signUpAll, type TestUser } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { nothingWithin, waitFor } from "./helpers/wait.ts"
 
-let h: TestServer
+// The history test posts 120 messages at once: measure paging, not the send throttle.
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 let alice: TestUser
 let bob: TestUser
 let eve: TestUser
 beforeAll(async () => {
-  // The history test posts 120 messages at once: measure paging, not the send throttle.
-  h = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
   ;[alice, bob, eve] = await signUpAll(h, ["alice", "bob", "eve"])
 })
-afterEach(() => closeAll())
-afterAll(() => h.stop())
 
 const count = (sql: string, ...params: number[]) =>
   h.query<{ n: number }>(`select count(*) as n from ${sql}`, ...params)[0]!.n

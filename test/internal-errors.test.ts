@@ -1,27 +1,16 @@
 /** Real failures (tables pulled from under the server): INTERNAL, nothing leaked, the server goes on. */
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test"
-import {
-  api,
-  closeAll,
-  connect,
-  createConversation,
-  join,
-  signUpAll,
-  type TestUser,
-} from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { beforeAll, expect, test } from "bun:test"
+import { api, connect, createConversation, join, signUpAll, type TestUser } from "./helpers/clients.ts"
 import { writeDb } from "./helpers/tokens.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { waitFor } from "./helpers/wait.ts"
 
-let h: TestServer
+const h = useTestServer()
 let alice: TestUser
 let bob: TestUser
 beforeAll(async () => {
-  h = await startTestServer()
   ;[alice, bob] = await signUpAll(h, ["alice", "bob"])
 })
-afterEach(() => closeAll())
-afterAll(() => h.stop())
 
 const INTERNAL = { code: "INTERNAL", message: "Internal server error" }
 const LEAKS = /sqlite|sql|message_reads|messages_gone|table|stack|at \w+ \(/i

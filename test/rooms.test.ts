@@ -1,20 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { beforeAll, describe, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import { closeAll, connect, createConversation, join, signUpAll, type TestUser } from "./helpers/clients.ts"
+import { connect, createConversation, join, signUpAll, type TestUser } from "./helpers/clients.ts"
 import { twoMembersAndAStranger } from "./helpers/room.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { nothingWithin, waitFor } from "./helpers/wait.ts"
 
-let h: TestServer
+const h = useTestServer()
 let alice: TestUser
 let bob: TestUser
 let eve: TestUser
 beforeAll(async () => {
-  h = await startTestServer()
   ;[alice, bob, eve] = await signUpAll(h, ["alice", "bob", "eve"])
 })
-afterEach(() => closeAll())
-afterAll(() => h.stop())
 
 const room = () => twoMembersAndAStranger(h, alice, bob, eve)
 const send = (s: Socket, payload: object) => s.timeout(5000).emitWithAck("send_message", payload)

@@ -1,29 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
-import {
-  api,
-  closeAll,
-  connect,
-  connectError,
-  createConversation,
-  join,
-  signUp,
-  socketFor,
-} from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { describe, expect, test } from "bun:test"
+import { api, connect, connectError, createConversation, join, signUp, socketFor } from "./helpers/clients.ts"
+import { startTestServer } from "./helpers/server.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { waitFor } from "./helpers/wait.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer({
-    CORS_ORIGINS: "https://chat.example.test",
-    RATE_LIMIT_MESSAGES_PER_SECOND: "1",
-    RATE_LIMIT_MESSAGES_BURST: "3",
-    LOGIN_MAX_FAILURES: "3",
-    MAX_CONNECTIONS_PER_USER: "3",
-  })
+const h = useTestServer({
+  CORS_ORIGINS: "https://chat.example.test",
+  RATE_LIMIT_MESSAGES_PER_SECOND: "1",
+  RATE_LIMIT_MESSAGES_BURST: "3",
+  LOGIN_MAX_FAILURES: "3",
+  MAX_CONNECTIONS_PER_USER: "3",
 })
-afterEach(() => closeAll())
-afterAll(() => h.stop())
 
 const cookieSocket = (token: string, origin?: string) =>
   socketFor(h, { extraHeaders: { cookie: `token=${token}`, ...(origin ? { origin } : {}) } })

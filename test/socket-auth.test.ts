@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { beforeAll, describe, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
 import {
-  closeAll,
   connectError,
   createConversation,
   join,
@@ -10,20 +9,17 @@ import {
   socketFor,
   type TestUser,
 } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
 import { expiredToken, forgedToken, MALFORMED_TOKEN, writeDb } from "./helpers/tokens.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 
-let h: TestServer
+const h = useTestServer()
 let alice: TestUser
 let bob: TestUser
 let conversationId: number
 beforeAll(async () => {
-  h = await startTestServer()
   ;[alice, bob] = await signUpAll(h, ["alice", "bob"])
   conversationId = await createConversation(h, alice, [bob])
 })
-afterEach(() => closeAll())
-afterAll(() => h.stop())
 
 const connected = (s: Socket) =>
   new Promise<void>((resolve, reject) => {

@@ -1,14 +1,9 @@
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test"
-import { api, closeAll, connect, createConversation, join, signUp } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { expect, test } from "bun:test"
+import { api, connect, createConversation, join, signUp } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { collect, nothingWithin, until, waitFor } from "./helpers/wait.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 
 const published = () => (h.server.io.of("/").adapter as unknown as { published: number }).published
 

@@ -1,17 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { beforeAll, describe, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
 import { closeAll, connect, createConversation, join, signUpAll, type TestUser } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { nothingWithin, waitFor } from "./helpers/wait.ts"
 
-let h: TestServer
+// The bad payloads below are sent by the hundred: check validation, not the throttle.
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0", RATE_LIMIT_JOINS_PER_SECOND: "0" })
 let alice: TestUser
 let bob: TestUser
 let id: number
 let messageId: number
 beforeAll(async () => {
-  // The bad payloads below are sent by the hundred: check validation, not the throttle.
-  h = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0", RATE_LIMIT_JOINS_PER_SECOND: "0" })
   ;[alice, bob] = await signUpAll(h, ["alice", "bob"])
   id = await createConversation(h, alice, [bob])
   const a = await connect(h, alice)
@@ -19,8 +18,6 @@ beforeAll(async () => {
   messageId = (await a.emitWithAck("send_message", { conversationId: id, text: "seed" })).message.id
   closeAll()
 })
-afterEach(() => closeAll())
-afterAll(() => h.stop())
 
 const count = (table: string) => h.query<{ n: number }>(`select count(*) as n from ${table}`)[0]!.n
 const url = (length: number) => `https://example.com/${"a".repeat(length - "https://example.com/".length)}`

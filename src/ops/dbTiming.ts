@@ -22,27 +22,4 @@ export function timeDatabase(client: Client, metrics: Pick<Metrics, "dbQuery">):
     }
   client.execute = timed("execute", client.execute.bind(client)) as Client["execute"]
   client.batch = timed("batch", client.batch.bind(client))
-
-  const transaction = client.transaction.bind(client)
-  client.transaction = (async (...args: Parameters<Client["transaction"]>) => {
-    const started = performance.now()
-    const tx = await transaction(...args)
-    const end = (ok: boolean) => metrics.dbQuery("transaction", (performance.now() - started) / 1000, ok)
-    const commit = tx.commit.bind(tx)
-    const rollback = tx.rollback.bind(tx)
-    tx.commit = async () => {
-      await commit().then(
-        () => end(true),
-        (err) => {
-          end(false)
-          throw err
-        },
-      )
-    }
-    tx.rollback = async () => {
-      end(false)
-      await rollback()
-    }
-    return tx
-  }) as Client["transaction"]
 }

@@ -66,7 +66,7 @@ export function createMetrics({ version, live, bus }: MetricsDeps) {
   })
   const dbDuration = new Histogram({
     name: "causerie_db_query_duration_seconds",
-    help: "Database calls: execute (one statement), batch (one transaction), transaction (begin to end)",
+    help: "Database calls: execute (one statement), batch (one transaction)",
     labelNames: ["operation", "outcome"] as const,
     buckets: LATENCY_BUCKETS,
     registers,
@@ -114,7 +114,7 @@ export function createMetrics({ version, live, bus }: MetricsDeps) {
       httpRequests.labels(method, String(status)).inc()
       if (status >= 400) errors.labels(codeOfStatus(status) ?? `HTTP_${status}`, "http").inc()
     },
-    dbQuery(operation: "execute" | "batch" | "transaction", seconds: number, ok: boolean) {
+    dbQuery(operation: "execute" | "batch", seconds: number, ok: boolean) {
       dbDuration.labels(operation, ok ? "ok" : "error").observe(seconds)
     },
   }
