@@ -8,6 +8,7 @@ import { runHistory } from "./history.ts"
 import { machineFacts } from "./machine.ts"
 import { removeServerFiles, type TargetKind, withServer } from "./servers.ts"
 import { runStartup } from "./startup.ts"
+import { runSync } from "./sync.ts"
 import { type WorkerMode, WorkerPool } from "./worker-pool.ts"
 
 export type BenchOptions = {
@@ -100,6 +101,12 @@ export async function runBench(opts: BenchOptions = {}): Promise<ScenarioReport[
       const db = await big()
       log("history: paging at the newest end, the middle and the oldest end")
       report("history", await runHistory(db, size.historyRequests))
+    },
+    sync: async () => {
+      if (opts.url) return skip("sync", "needs a locally started server (writes its database file)")
+      const db = await big()
+      log("sync: pages of 100 events after a seq, at the oldest end, the middle and the newest end")
+      report("sync", await runSync(db, size.historyRequests))
     },
     startup: async () => {
       if (opts.url) return skip("startup", "needs a locally started server")

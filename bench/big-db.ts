@@ -119,11 +119,14 @@ function bulkInsert(db: Database, conversationId: number, count: number): void {
     for (let i = from; i < to; i++) insert.run(...row(i))
   })
   for (let from = 0; from < count; from += BATCH) batch(from, Math.min(count, from + BATCH))
-  if ("seq" in seed)
-    db.query("UPDATE conversations SET last_seq = ? WHERE id = ?").run(
-      (seed.seq as number) + count,
-      conversationId,
-    )
+  if ("seq" in seed) {
+    const last = (seed.seq as number) + count
+    db.query("UPDATE conversations SET last_seq = ? WHERE id = ?").run(last, conversationId)
+    // As the server does for every sender: one has read up to one's own last message.
+    db.query(
+      "UPDATE conversation_participants SET read_seq = ?, delivered_seq = ? WHERE conversation_id = ? AND user_id = ?",
+    ).run(last, last, conversationId, seed.sender_id as number)
+  }
   // Keep time order equal to id order: the seed (smallest id) becomes the oldest message.
   db.query("UPDATE messages SET created_at = ? WHERE id = ?").run(
     stamp(seedMs - count - 1000),

@@ -9,6 +9,7 @@ export const SCENARIOS = [
   "fanout-large",
   "connections",
   "history",
+  "sync",
   "startup",
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]

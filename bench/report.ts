@@ -5,6 +5,7 @@ import type { FanoutResult } from "./fanout.ts"
 import type { HistoryResult } from "./history.ts"
 import { NOISY_OTHERS_PERCENT } from "./meters.ts"
 import type { StartupResult } from "./startup.ts"
+import type { SyncResult } from "./sync.ts"
 
 function table(header: string[], rows: (string | number | null | undefined)[][]): string {
   const cells = [header, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? "-" : String(c))))]
@@ -108,6 +109,26 @@ export function formatReports(reports: ScenarioReport[]): string {
           h[p].p95,
           h[p].p99,
           h[p].max,
+          verdict(r),
+        ]),
+      ),
+    )
+  }
+  for (const r of reports.filter((x) => x.scenario === "sync" && x.result)) {
+    const y = r.result as SyncResult
+    out.push(
+      "",
+      `sync (pages of ${y.pageSize} events on ${y.messages} messages; ${y.requestsPerPosition} requests each, ms; target p99 < 10)`,
+    )
+    out.push(
+      table(
+        ["after", "p50", "p95", "p99", "max", "check"],
+        (["oldest", "middle", "newest"] as const).map((p) => [
+          p,
+          y[p].p50,
+          y[p].p95,
+          y[p].p99,
+          y[p].max,
           verdict(r),
         ]),
       ),

@@ -18,10 +18,16 @@ export const toConversation = (c: ConversationRow, participants: Participant[]):
   participants,
 })
 
-/** Messages from others after a read pointer: a range on the (conversation_id, seq) index. */
+/**
+ * Unread counts stop at this: counting is a walk over the unread range, so a pointer left a
+ * million messages behind would otherwise cost a million steps on every list and sync.
+ */
+export const UNREAD_COUNT_CAP = 1000
+
+/** Messages from others after a read pointer, up to the cap: a range on the (conversation_id, seq) index. */
 export const unreadCountSql = (conversationId: unknown, userId: unknown, readSeq: unknown) => sql<number>`(
-  select count(*) from ${messages} where ${messages.conversationId} = ${conversationId}
-  and ${messages.seq} > ${readSeq} and ${messages.senderId} != ${userId})`
+  select count(*) from (select 1 from ${messages} where ${messages.conversationId} = ${conversationId}
+  and ${messages.seq} > ${readSeq} and ${messages.senderId} != ${userId} limit ${UNREAD_COUNT_CAP}))`
 
 /** The conversations `userId` takes part in, most recently active first. */
 export async function listConversations(

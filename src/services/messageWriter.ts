@@ -44,7 +44,11 @@ export interface NewMessage {
   createdAt: Date
 }
 
-/** The UPDATE that reserves each conversation's numbers, and the INSERT that stores the rows. */
+/**
+ * The UPDATE that reserves each conversation's numbers, the INSERT that stores the rows, and the
+ * UPDATE that moves each sender's read and delivered pointers to their own last message: one has
+ * read what one answers, and unread counts then only ever walk other people's messages.
+ */
 function batchStatements(rows: NewMessage[]) {
   const perConversation = new Map<number, number>()
   for (const r of rows)
@@ -74,7 +78,37 @@ function batchStatements(rows: NewMessage[]) {
       ]
     }),
   }
-  return [reserve, insert]
+  return [reserve, insert, senderPointers(rows, perConversation)]
+}
+
+/** Each sender's pointers up to their last message of the batch, in one statement. */
+function senderPointers(rows: NewMessage[], perConversation: Map<number, number>) {
+  // The seq of a sender's last message: last_seq less the rows of its conversation after it.
+  const lastOf = new Map<string, { conversationId: number; senderId: number; later: number }>()
+  const seen = new Map<number, number>()
+  for (const r of rows) {
+    const index = seen.get(r.conversationId) ?? 0
+    seen.set(r.conversationId, index + 1)
+    const later = perConversation.get(r.conversationId)! - 1 - index
+    lastOf.set(`${r.conversationId}:${r.sender.id}`, {
+      conversationId: r.conversationId,
+      senderId: r.sender.id,
+      later,
+    })
+  }
+  const senders = [...lastOf.values()]
+  const seq = `((SELECT last_seq FROM conversations WHERE id = conversation_id) - CASE ${senders
+    .map(() => "WHEN conversation_id = ? AND user_id = ? THEN ?")
+    .join(" ")} END)`
+  return {
+    sql: `UPDATE conversation_participants SET read_seq = max(read_seq, ${seq}), delivered_seq = max(delivered_seq, ${seq})
+          WHERE (conversation_id, user_id) IN (VALUES ${senders.map(() => "(?, ?)").join(", ")})`,
+    args: [
+      ...senders.flatMap((x) => [x.conversationId, x.senderId, x.later]),
+      ...senders.flatMap((x) => [x.conversationId, x.senderId, x.later]),
+      ...senders.flatMap((x) => [x.conversationId, x.senderId]),
+    ],
+  }
 }
 
 interface Pending {

@@ -12,14 +12,15 @@ import type { SyncInput } from "../schemas/inputs.ts"
 import { unreadCountSql } from "./conversationList.ts"
 import { messagesByIds } from "./messageRows.ts"
 
-// Messages carry their own seq; every other event is a conversation_events row. Both ranges are
-// read on their (conversation_id, seq) index.
+// Messages carry their own seq; every other event is a conversation_events row. Each arm is read
+// in order on its (conversation_id, seq) index and cut at the page size before the two are merged:
+// without the inner limits SQLite would sort every later event of the conversation first.
 const EVENTS_AFTER = `
-  SELECT seq, 'new_message' AS type, id AS ref, NULL AS data FROM messages
-   WHERE conversation_id = ? AND seq > ? AND seq <= ?
+  SELECT * FROM (SELECT seq, 'new_message' AS type, id AS ref, NULL AS data FROM messages
+   WHERE conversation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?)
   UNION ALL
-  SELECT seq, type, NULL, data FROM conversation_events
-   WHERE conversation_id = ? AND seq > ? AND seq <= ?
+  SELECT * FROM (SELECT seq, type, NULL AS ref, data FROM conversation_events
+   WHERE conversation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?)
   ORDER BY seq LIMIT ?`
 
 /** Where the caller stands in one conversation. */
@@ -93,7 +94,7 @@ export function createSync({ db }: { db: Db }) {
   async function eventsAfter(conversationId: number, after: number, upTo: number, limit: number) {
     const { rows } = await db.$client.execute({
       sql: EVENTS_AFTER,
-      args: [conversationId, after, upTo, conversationId, after, upTo, limit + 1],
+      args: [conversationId, after, upTo, limit + 1, conversationId, after, upTo, limit + 1, limit + 1],
     })
     const page = rows.slice(0, limit)
     const refs = page.flatMap((r) => (r.ref === null ? [] : [Number(r.ref)]))
