@@ -127,3 +127,11 @@ export function signUpAll<const N extends readonly string[]>(
 ): Promise<{ -readonly [K in keyof N]: TestUser }> {
   return Promise.all(names.map((n) => signUp(h, n))) as never
 }
+
+/** Connects one socket per user, at once; typed as a tuple for destructuring. */
+export function connectAll<const U extends readonly TestUser[]>(
+  h: TestServer,
+  users: U,
+): Promise<{ -readonly [K in keyof U]: Socket }> {
+  return Promise.all(users.map((u) => connect(h, u))) as never
+}

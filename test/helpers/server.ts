@@ -13,17 +13,25 @@ export interface TestServer {
   dbPath: string
   /** A read-only look at the database file, to assert on stored rows. */
   query<T = Record<string, unknown>>(sql: string, ...params: (string | number | null)[]): T[]
+  /** Stops this server, keeping its folder, and starts a new one on the same file. */
+  restart(): Promise<TestServer>
   stop(): Promise<void>
 }
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-0123456789"
 
-/** A server with test-friendly defaults; `env` overrides any setting. */
+/** A temporary folder for a server's files. */
+export const tempDir = () => mkdtempSync(join(tmpdir(), "causerie-test-"))
+
+/**
+ * A server with test-friendly defaults; `env` overrides any setting. `dir` holds its database
+ * (`chat.db`): a fresh folder unless given one, to reopen a file or open one built beforehand.
+ */
 export async function startTestServer(
   env: Record<string, string> = {},
   options: ServerOptions = {},
+  dir: string = tempDir(),
 ): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), "causerie-test-"))
   const dbPath = join(dir, "chat.db")
   const config = loadConfig({
     PORT: "0",
@@ -39,6 +47,13 @@ export async function startTestServer(
   })
   const server = await createServer(config, options)
   let reader: Database | undefined
+  // The reader closes after the server: closing it drops the process's POSIX locks on the file,
+  // the server's included (two SQLite libraries in one process, see tokens.ts).
+  const halt = async () => {
+    await server.stop()
+    reader?.close()
+    reader = undefined
+  }
   return {
     server,
     url: server.url,
@@ -48,9 +63,12 @@ export async function startTestServer(
       reader ??= new Database(dbPath, { readonly: true })
       return reader.query(sql).all(...params) as never
     },
+    async restart() {
+      await halt()
+      return startTestServer(env, options, dir)
+    },
     async stop() {
-      reader?.close()
-      await server.stop()
+      await halt()
       rmSync(dir, { recursive: true, force: true })
     },
   }

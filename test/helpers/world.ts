@@ -17,7 +17,10 @@ let counter = 0
  * Inserts one user per name (password `QUICK_PASSWORD`) and signs each a valid token. Through
  * libSQL, as `writeDb` explains: a bun:sqlite writer would freeze the server's view of the file.
  */
-export async function quickUsers(h: TestServer, names: string[]): Promise<TestUser[]> {
+export async function quickUsers<const N extends readonly string[]>(
+  h: TestServer,
+  names: N,
+): Promise<{ -readonly [K in keyof N]: TestUser }> {
   hash ??= Bun.password.hash(QUICK_PASSWORD, { algorithm: "argon2id" })
   const passwordHash = await hash
   const people = names.map((name) => ({
@@ -34,12 +37,12 @@ export async function quickUsers(h: TestServer, names: string[]): Promise<TestUs
       })),
       "write",
     )
-    return await Promise.all(
+    return (await Promise.all(
       people.map(async (p, i) => {
         const id = Number(results[i]!.rows[0]!.id)
         return { id, ...p, token: await tokenFor(id) }
       }),
-    )
+    )) as never
   } finally {
     client.close()
   }
