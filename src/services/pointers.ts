@@ -3,7 +3,7 @@
  * move forward; reading implies delivery. They are state, not sequenced events: a move is
  * published to the room (coalesced by the socket layer) and stored, and sync reports where they stand.
  */
-import { and, eq, isNull, sql } from "drizzle-orm"
+import { and, eq, getTableName, isNull, sql } from "drizzle-orm"
 import { conversationParticipants as cp, messageReads, messages } from "../../db/schema.ts"
 import type { AckPayload } from "../contract.ts"
 import type { Db } from "../db.ts"
@@ -44,7 +44,14 @@ export function createPointers({ db, membership, bus }: PointerDeps) {
       .returning({
         readSeq: cp.readSeq,
         deliveredSeq: cp.deliveredSeq,
-        unreadCount: unreadCountSql(cp.conversationId, cp.userId, cp.readSeq),
+        // Drizzle writes RETURNING columns unqualified, and inside the count's subquery
+        // "conversation_id" would name the message's own column (counting every conversation):
+        // give the ids as values and the new read pointer by its full name.
+        unreadCount: unreadCountSql(
+          conversationId,
+          userId,
+          sql.raw(`"${getTableName(cp)}"."${cp.readSeq.name}"`),
+        ),
       })
     if (!after || !before[0])
       throw new AppError("FORBIDDEN", `You are not a participant of conversation ${conversationId}`)
