@@ -142,6 +142,8 @@ describe("sync", () => {
       [{ conversations: { 1: 0 }, limit: 501 }, "limit"],
       [{ conversations: { 1: 0 }, limit: 0 }, "limit"],
       [{ conversations: { abc: 0 } }, "conversations.abc"],
+      // Ids past 2^53 are refused, as they are over HTTP: gone would otherwise name another number.
+      [{ conversations: { "9007199254740993": 0 } }, "conversations.9007199254740993"],
       [{ conversations: { 1: -1 } }, "conversations.1"],
       [{ conversations: [1, 2] }, "conversations"],
     ] as const)

@@ -115,7 +115,14 @@ export const eventsQuery = z.object({
 /** The socket `sync`: for each conversation id (a key), the last seq the client holds. */
 export const syncInput = z.object({
   conversations: z
-    .record(z.string().regex(/^[1-9]\d{0,15}$/, "keys are conversation ids"), seq)
+    .record(
+      z
+        .string()
+        .regex(/^[1-9]\d{0,15}$/, "keys are conversation ids")
+        // Past 2^53 a key would turn into another number, and `gone` would answer an id never asked.
+        .refine((key) => Number.isSafeInteger(Number(key)), "keys are conversation ids"),
+      seq,
+    )
     .refine((c) => Object.keys(c).length <= 1000, "at most 1,000 conversations per sync")
     .default({}),
   limit: syncLimit.default(100),
