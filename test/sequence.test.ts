@@ -80,6 +80,9 @@ describe("the conversation sequence", () => {
     expect(heard[3]!.data).toMatchObject({ userId: dave.id, role: "admin" })
     expect(heard[4]!.data).toMatchObject({ userId: carol.id, reason: "removed", by: { id: alice.id } })
 
+    // Sync replays each one as it was heard.
+    const replay = await api(h, "GET", `/api/conversations/${id}/events?after=2`, { auth: bob })
+    expect(replay.body.events).toEqual(heard)
     expect(storedSeqs(h, id)).toEqual(range(1, 7))
     expect(storedSeqs(h, other)).toEqual(range(1, 2))
     expect(h.query("select seq from messages where id = ?", sent.message.id)).toEqual([{ seq: 3 }])
