@@ -16,20 +16,26 @@ beforeAll(async () => {
 afterEach(() => closeAll())
 afterAll(() => h.stop())
 
-test("three senders, renames and role changes at once: every member hears seqs strictly increasing and gapless", async () => {
+test("three senders, renames and role changes at once: every member hears seqs strictly increasing and gapless from its join", async () => {
   const people = await quickUsers(h, ["admin", "s1", "s2", "s3", "watcher"])
   const [admin, , , , watcher] = people
-  const id = await createConversation(h, admin, people.slice(1))
+  const [latecomer] = await quickUsers(h, ["latecomer"])
+  const id = await createConversation(h, admin, [...people.slice(1), latecomer])
   const sockets = await Promise.all(people.map((u) => connect(h, u)))
   const joined = await Promise.all(sockets.map((s) => join(s, id)))
   const from = joined[0].lastSeq
   expect(joined.every((j) => j.ok && j.lastSeq === from)).toBe(true)
   const heard = sockets.map((s) => collectSequenced(s))
+  // One member joins the room in the middle of it all: gapless from the lastSeq its join answers.
+  const late = await connect(h, latecomer)
+  const heardLate = collectSequenced(late)
+  let lateJoin: Promise<any> | undefined
 
   // Everything leaves before any answer is awaited: sockets and HTTP, messages and other events.
   const writes: Promise<any>[] = []
   const [a, x1, x2, x3] = sockets
   for (let n = 0; n < PER_SENDER; n++) {
+    if (n === PER_SENDER / 2) lateJoin = join(late, id)
     for (const [i, s] of [x1!, x2!, x3!].entries())
       writes.push(s.timeout(10_000).emitWithAck("send_message", { conversationId: id, text: `s${i} n${n}` }))
     if (n % 4 === 0) {
@@ -51,6 +57,11 @@ test("three senders, renames and role changes at once: every member hears seqs s
   expect(writes).toHaveLength(PER_SENDER * 3 + CHANGES * 2)
   const answers = await Promise.all(writes)
   expect(answers.filter((r) => !r.ok)).toEqual([])
+  const joinedLate = (await lateJoin!).lastSeq
+  // One more after the latecomer is surely in.
+  expect((await x1!.timeout(5000).emitWithAck("send_message", { conversationId: id, text: "last" })).ok).toBe(
+    true,
+  )
 
   const last = lastSeqOf(h, id)
   expect(storedSeqs(h, id)).toEqual(range(1, last))
@@ -76,4 +87,9 @@ test("three senders, renames and role changes at once: every member hears seqs s
     expect(mine).toEqual([...mine].sort((p, q) => p - q))
   }
   expect(heard[0]!.filter((e) => e.type === "conversation_updated")).toHaveLength(CHANGES)
+
+  await until(() => heardLate.at(-1)?.seq === last, 10_000, "the latecomer hears the end")
+  const lateSeqs = heardLate.map((e) => e.seq)
+  expect(lateSeqs).toEqual([...new Set(lateSeqs)].sort((p, q) => p - q))
+  expect(lateSeqs.filter((seq) => seq > joinedLate)).toEqual(range(joinedLate + 1, last))
 })
