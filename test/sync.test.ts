@@ -31,6 +31,21 @@ describe("GET /api/conversations/:id/events", () => {
     const { ok, ...socketSync } = await emit(b, "sync", { conversations: { [id]: 0 }, limit: 500 })
     expect(ok).toBe(true)
     expect(socketSync.conversations).toEqual([all.body])
+    expect(Object.keys(all.body).sort()).toEqual([
+      "active",
+      "conversationId",
+      "deliveredSeq",
+      "events",
+      "hasMore",
+      "lastSeq",
+      "participants",
+      "readSeq",
+      "unreadCount",
+    ])
+    expect(all.body.participants).toEqual([
+      { userId: alice.id, readSeq: 0, deliveredSeq: 0 },
+      { userId: bob.id, readSeq: 0, deliveredSeq: 0 },
+    ])
     expect(all.body).toMatchObject({
       conversationId: id,
       hasMore: false,
