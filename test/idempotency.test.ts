@@ -1,17 +1,12 @@
 /** A send retried with its clientMessageId is stored and broadcast once, however it is retried. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import { api, closeAll, connect, connectAll, createConversation, join } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { api, connect, connectAll, createConversation, join } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { collect, nothingWithin, waitFor } from "./helpers/wait.ts"
 import { quickUsers } from "./helpers/world.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer()
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer()
 
 const send = (s: Socket, payload: object) => s.timeout(5000).emitWithAck("send_message", payload)
 const rowsWith = (clientMessageId: string) =>

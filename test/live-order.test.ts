@@ -1,20 +1,15 @@
 /** On the live path, members hear sequenced events in seq order, without a gap, whoever writes. */
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test"
-import { api, closeAll, connect, createConversation, join } from "./helpers/clients.ts"
+import { expect, test } from "bun:test"
+import { api, connect, createConversation, join } from "./helpers/clients.ts"
 import { collectSequenced, lastSeqOf, range, storedSeqs } from "./helpers/sequence.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { nothingWithin, until } from "./helpers/wait.ts"
 import { quickUsers } from "./helpers/world.ts"
 
 const PER_SENDER = 40
 const CHANGES = 10
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 
 test("three senders, renames and role changes at once: every member hears seqs strictly increasing and gapless from its join", async () => {
   const people = await quickUsers(h, ["admin", "s1", "s2", "s3", "watcher"])

@@ -1,17 +1,12 @@
 /** Read and delivered pointers: forward only, never past the last seq, told to the room, coalesced. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import { api, closeAll, connectAll, createConversation, join, type TestUser } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { api, connectAll, createConversation, join, type TestUser } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { collect, nothingWithin, until, waitFor } from "./helpers/wait.ts"
 import { quickUsers } from "./helpers/world.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer()
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer()
 
 const emit = (s: Socket, event: string, payload: object) => s.timeout(5000).emitWithAck(event, payload)
 const pointersOf = (id: number, user: TestUser) =>

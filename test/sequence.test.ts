@@ -1,18 +1,13 @@
 /** One gapless seq per conversation: every stored event takes the next number, and says so live. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import { api, closeAll, connect, connectAll, createConversation, join } from "./helpers/clients.ts"
+import { api, connect, connectAll, createConversation, join } from "./helpers/clients.ts"
 import { collectSequenced, lastSeqOf, range, storedSeqs } from "./helpers/sequence.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { until, waitFor } from "./helpers/wait.ts"
 import { quickUsers } from "./helpers/world.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer()
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer()
 
 const emit = (s: Socket, event: string, payload: object) => s.timeout(5000).emitWithAck(event, payload)
 const storedEvents = (id: number) =>

@@ -3,20 +3,15 @@
  * stand; live events that cross its sync are told apart by seq. The client recipe: join the
  * rooms, sync, keep only live events whose seq is above what you hold.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test"
+import { expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import { api, closeAll, connect, connectAll, createConversation, join } from "./helpers/clients.ts"
+import { api, connect, connectAll, createConversation, join } from "./helpers/clients.ts"
 import { collectSequenced, lastSeqOf, range, type Sequenced, syncPages } from "./helpers/sequence.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { until } from "./helpers/wait.ts"
 import { quickUsers } from "./helpers/world.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 
 const emit = (s: Socket, event: string, payload: object) => s.timeout(10_000).emitWithAck(event, payload)
 /** `count` messages at once, alternating between two senders; their acknowledgements, in send order. */

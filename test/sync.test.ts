@@ -1,17 +1,12 @@
 /** Sync over HTTP and sockets: pages of stored events, departures, and what a caller may no longer see. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import { api, closeAll, connectAll, createConversation, type TestUser } from "./helpers/clients.ts"
+import { api, connectAll, createConversation, type TestUser } from "./helpers/clients.ts"
 import { lastSeqOf, range } from "./helpers/sequence.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { quickUsers } from "./helpers/world.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 
 const emit = (s: Socket, event: string, payload: object) => s.timeout(5000).emitWithAck(event, payload)
 const events = (user: TestUser, id: number, query = "") =>

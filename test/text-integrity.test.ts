@@ -2,30 +2,25 @@
  * Text is stored as sent: for any well-formed Unicode text without forbidden controls, the
  * acknowledged text is the broadcast one, the history's, the sync's, and the stored bytes.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test"
+import { beforeAll, expect, test } from "bun:test"
 import fc from "fast-check"
 import type { Socket } from "socket.io-client"
-import { api, closeAll, connectAll, createConversation, join, type TestUser } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { api, connectAll, createConversation, join, type TestUser } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { waitFor } from "./helpers/wait.ts"
 import { quickUsers } from "./helpers/world.ts"
 
-let h: TestServer
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 let alice: TestUser
 let id: number
 let a: Socket
 let b: Socket
 beforeAll(async () => {
-  h = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
   const [sender, reader] = await quickUsers(h, ["alice", "bob"])
   alice = sender
   id = await createConversation(h, sender, [reader])
   ;[a, b] = await connectAll(h, [sender, reader])
   await Promise.all([join(a, id), join(b, id)])
-})
-afterAll(async () => {
-  closeAll()
-  await h.stop()
 })
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters a client may not send

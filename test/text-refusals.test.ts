@@ -2,19 +2,14 @@
  * Strings that could not be stored as sent (NUL, other C0 controls, lone surrogates) are refused
  * with BAD_REQUEST naming the field, wherever a client sends them; nothing is stored.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import { api, closeAll, connectAll, createConversation, join, type TestUser } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { api, connectAll, createConversation, join, type TestUser } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { nothingWithin } from "./helpers/wait.ts"
 import { QUICK_PASSWORD, quickUsers, snapshot } from "./helpers/world.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer({ LOGIN_MAX_FAILURES: "0" })
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer({ LOGIN_MAX_FAILURES: "0" })
 
 /** Each bad string, named for what it holds. */
 const BAD: [string, string][] = [

@@ -1,18 +1,14 @@
 /** Unread counts stay right across one user's devices, across a restart, and after a member leaves. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
 import { api, closeAll, connectAll, createConversation, join, type TestUser } from "./helpers/clients.ts"
 import { lastSeqOf } from "./helpers/sequence.ts"
 import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { waitFor } from "./helpers/wait.ts"
 import { quickUsers } from "./helpers/world.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer()
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer()
 
 const emit = (s: Socket, event: string, payload: object) => s.timeout(5000).emitWithAck(event, payload)
 const say = async (server: TestServer, user: TestUser, id: number, text: string, clientMessageId?: string) =>
