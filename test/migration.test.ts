@@ -132,19 +132,19 @@ test("old messages take seqs 1..n per conversation in id order; last_seq follows
   expect(indexes).toEqual(expect.arrayContaining(["messages_conversation_seq", "messages_client_id"]))
 })
 
-test("read pointers from the receipts, delivered with them; departures at the last message before them", () => {
+test("read pointers from the receipts and one's own last message, delivered with them; departures placed", () => {
   expect(
     h.query(
       `select conversation_id as c, user_id as u, read_seq as r, delivered_seq as d, left_seq as l
          from conversation_participants order by conversation_id, user_id`,
     ),
   ).toEqual([
-    { c: 1, u: 1, r: 0, d: 0, l: null },
-    { c: 1, u: 2, r: 2, d: 2, l: null },
-    { c: 1, u: 3, r: 1, d: 1, l: 3 },
-    { c: 1, u: 4, r: 0, d: 0, l: 0 },
-    { c: 2, u: 1, r: 1, d: 1, l: null },
-    { c: 2, u: 2, r: 2, d: 2, l: null },
+    { c: 1, u: 1, r: 4, d: 4, l: null }, // ann wrote the last one
+    { c: 1, u: 2, r: 2, d: 2, l: null }, // ben read and wrote up to seq 2
+    { c: 1, u: 3, r: 3, d: 3, l: 3 }, // cat read seq 1, wrote seq 3, then left
+    { c: 1, u: 4, r: 0, d: 0, l: 0 }, // dan left before anything was said
+    { c: 2, u: 1, r: 2, d: 2, l: null }, // ann read seq 1, wrote seq 2
+    { c: 2, u: 2, r: 2, d: 2, l: null }, // ben wrote seq 1, read seq 2
     { c: 3, u: 1, r: 0, d: 0, l: null },
     { c: 3, u: 2, r: 0, d: 0, l: null },
   ])

@@ -37,8 +37,9 @@ describe("GET /api/conversations/:id/events", () => {
       "readSeq",
       "unreadCount",
     ])
+    // alice's pointers follow her own messages.
     expect(all.body.participants).toEqual([
-      { userId: alice.id, readSeq: 0, deliveredSeq: 0 },
+      { userId: alice.id, readSeq: 6, deliveredSeq: 6 },
       { userId: bob.id, readSeq: 0, deliveredSeq: 0 },
     ])
     expect(all.body).toMatchObject({

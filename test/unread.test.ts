@@ -37,9 +37,8 @@ describe("unread counts", () => {
     await say(h, alice, other, "elsewhere")
     const mine = [await say(h, alice, id, "a1"), await say(h, alice, id, "a2"), await say(h, alice, id, "a3")]
     await say(h, carol, id, "c1")
-    await say(h, bob, id, "my own does not count")
     expect(await counts(h, bob)).toEqual({
-      [id]: { lastSeq: 7, readSeq: 0, unreadCount: 4 },
+      [id]: { lastSeq: 6, readSeq: 0, unreadCount: 4 },
       [other]: { lastSeq: 2, readSeq: 0, unreadCount: 1 },
     })
 
@@ -54,15 +53,23 @@ describe("unread counts", () => {
     expect(ack).toEqual({ ok: true, conversationId: id, readSeq: 4, unreadCount: 2 })
     expect([heardOnLaptop, heardByAlice]).toEqual([moved, moved])
     expect(await counts(h, bob)).toEqual({
-      [id]: { lastSeq: 7, readSeq: 4, unreadCount: 2 },
+      [id]: { lastSeq: 6, readSeq: 4, unreadCount: 2 },
       [other]: { lastSeq: 2, readSeq: 0, unreadCount: 1 },
     })
     // The laptop's sync says the same, and so does everyone's view of bob's ticks.
-    const synced = await emit(laptop, "sync", { conversations: { [id]: 7 } })
-    expect(synced.conversations[0]).toMatchObject({ readSeq: 4, deliveredSeq: 4, unreadCount: 2, lastSeq: 7 })
+    const synced = await emit(laptop, "sync", { conversations: { [id]: 6 } })
+    expect(synced.conversations[0]).toMatchObject({ readSeq: 4, deliveredSeq: 4, unreadCount: 2, lastSeq: 6 })
     const seen = (await api(h, "GET", "/api/conversations", { auth: alice })).body.conversations
     const bobThere = seen.find((c: any) => c.id === id).participants.find((p: any) => p.id === bob.id)
     expect(bobThere).toMatchObject({ readSeq: 4, deliveredSeq: 4 })
+
+    // One has read what one answers: a reply from the laptop takes bob's pointers to it.
+    const reply = await emit(laptop, "send_message", { conversationId: id, text: "answering" })
+    expect(reply.message.seq).toBe(7)
+    expect(await counts(h, bob)).toEqual({
+      [id]: { lastSeq: 7, readSeq: 7, unreadCount: 0 },
+      [other]: { lastSeq: 2, readSeq: 0, unreadCount: 1 },
+    })
   })
 
   test("across a restart: pointers and counts as they were; a retried send is still a duplicate", async () => {
