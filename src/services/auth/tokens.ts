@@ -18,6 +18,15 @@ export interface Tokens {
 }
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+/** The only subject the server issues: a user id in canonical decimal, as a string. */
+const SUBJECT = /^[1-9][0-9]{0,15}$/
+
+/** The user id of a subject in exactly the form `issue` writes it, or undefined. */
+function subjectId(sub: unknown): number | undefined {
+  if (typeof sub !== "string" || !SUBJECT.test(sub)) return undefined
+  const id = Number(sub)
+  return Number.isSafeInteger(id) ? id : undefined
+}
 
 /** Token service bound to one secret and lifetime. */
 export function createTokens({ secret, ttlSeconds }: { secret: string; ttlSeconds: number }): Tokens {
@@ -55,17 +64,13 @@ export function createTokens({ secret, ttlSeconds }: { secret: string; ttlSecond
         }
         throw new AppError("UNAUTHORIZED", "Authentication token is malformed")
       }
-      const userId = Number(payload.sub)
+      // Only the exact form issued: Number() would also take ["1"], "0x1", "1.0", " 1 " or "1e0".
+      const userId = subjectId(payload.sub)
       const { ver, exp } = payload
-      if (
-        !Number.isSafeInteger(userId) ||
-        userId <= 0 ||
-        typeof ver !== "number" ||
-        typeof exp !== "number"
-      ) {
+      if (userId === undefined || !Number.isSafeInteger(ver) || typeof exp !== "number") {
         throw new AppError("UNAUTHORIZED", "Authentication token is malformed")
       }
-      return { userId, version: ver, expiresAt: exp }
+      return { userId, version: ver as number, expiresAt: exp }
     },
   }
 }
