@@ -7,6 +7,7 @@ import type { Services } from "../services/index.ts"
 import { toPublicUser, type UserRow } from "../services/userService.ts"
 import { clientAddress } from "./clientAddress.ts"
 import { type AppEnv, readJson } from "./env.ts"
+import { cookieRouteGuard } from "./origin.ts"
 import { requireAuth } from "./requireAuth.ts"
 
 const isHttps = (c: Context) =>
@@ -16,7 +17,9 @@ const isHttps = (c: Context) =>
 /** Routes under /api/auth and /api/me. */
 export function authRoutes(services: Services, config: Config) {
   const app = new Hono<AppEnv>()
-  const guard = requireAuth(services.sessions, config.corsOrigins)
+  const guard = requireAuth(services.sessions, config.corsOrigins, config.trustProxy)
+  // Every /auth route sets or clears the cookie.
+  app.use("/auth/*", cookieRouteGuard(config.corsOrigins, config.trustProxy))
   const { loginByEmail, loginByAddress } = services.limits
 
   const startSession = async (c: Context<AppEnv>, user: UserRow) => {

@@ -19,7 +19,7 @@ import { requireAuth } from "./requireAuth.ts"
 /** Routes under /api/conversations. */
 export function conversationRoutes(services: Services, config: Config) {
   const app = new Hono<AppEnv>()
-  app.use(requireAuth(services.sessions, config.corsOrigins))
+  app.use(requireAuth(services.sessions, config.corsOrigins, config.trustProxy))
 
   app.post("/", async (c) => {
     const input = await readJson(c, createConversationInput)

@@ -5,7 +5,7 @@ import { AppError } from "../errors.ts"
 import type { Sessions } from "../services/auth/sessions.ts"
 import { toPublicUser } from "../services/userService.ts"
 import type { AppEnv } from "./env.ts"
-import { originAllowed } from "./origin.ts"
+import { originAllowed, ownOrigin, placeOf } from "./origin.ts"
 
 /** The token a request carries: `Authorization: Bearer` first, then the cookie. */
 export function requestToken(
@@ -22,12 +22,16 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"])
  * Rejects the request with UNAUTHORIZED unless it carries a valid token, and a cookie-authenticated
  * write with FORBIDDEN unless its origin is allowed; sets `c.var.user`.
  */
-export function requireAuth(sessions: Sessions, allowedOrigins: string[]) {
+export function requireAuth(sessions: Sessions, allowedOrigins: string[], trustProxy = false) {
   return createMiddleware<AppEnv>(async function requireAuth(c, next) {
     const { token, fromCookie } = requestToken(c.req.header("authorization"), getCookie(c, "token"))
     if (fromCookie && !SAFE_METHODS.has(c.req.method)) {
       const origin = c.req.header("origin")
-      if (!originAllowed(origin, c.req.header("host"), allowedOrigins)) {
+      const own = ownOrigin(
+        placeOf(c.req.url, (n) => c.req.header(n)),
+        trustProxy,
+      )
+      if (!originAllowed(origin, own, allowedOrigins)) {
         c.var.log.warn({ event: "origin_refused", origin }, "cookie request from a foreign origin")
         throw new AppError("FORBIDDEN", "This origin may not use the session cookie")
       }

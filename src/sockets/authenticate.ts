@@ -2,7 +2,7 @@
 import { parse } from "hono/utils/cookie"
 import type { Socket } from "socket.io"
 import { AppError, toErrorBody } from "../errors.ts"
-import { originAllowed } from "../http/origin.ts"
+import { originAllowed, ownOrigin } from "../http/origin.ts"
 import type { Logger } from "../ops/logger.ts"
 import type { Sessions } from "../services/auth/sessions.ts"
 import { toPublicUser } from "../services/userService.ts"
@@ -25,6 +25,7 @@ export interface SocketAuthOptions {
   logger: Logger
   allowedOrigins: string[]
   maxConnectionsPerUser: number
+  trustProxy: boolean
 }
 
 /**
@@ -37,12 +38,18 @@ export function authenticateSocket({
   logger,
   allowedOrigins,
   maxConnectionsPerUser,
+  trustProxy,
 }: SocketAuthOptions) {
   return async function authenticateSocket(socket: Socket, next: (err?: Error) => void) {
     try {
       const { token, fromCookie } = handshakeToken(socket)
       const { origin, host } = socket.handshake.headers
-      if (fromCookie && !originAllowed(origin, host, allowedOrigins)) {
+      const forwardedProto = socket.handshake.headers["x-forwarded-proto"]
+      const own = ownOrigin(
+        { host, secure: socket.handshake.secure, forwardedProto: [forwardedProto].flat()[0] },
+        trustProxy,
+      )
+      if (fromCookie && !originAllowed(origin, own, allowedOrigins)) {
         throw new AppError("FORBIDDEN", "This origin may not use the session cookie")
       }
       const { user, claims } = await sessions.fromToken(token)

@@ -16,7 +16,7 @@ export function attachSockets(
   io: ChatServer,
   services: Services,
   logger: Logger,
-  config: Pick<Config, "corsOrigins" | "maxConnectionsPerUser">,
+  config: Pick<Config, "corsOrigins" | "maxConnectionsPerUser" | "trustProxy">,
   ops: EventOps,
 ): () => void {
   io.use(
@@ -26,6 +26,7 @@ export function attachSockets(
       logger,
       allowedOrigins: config.corsOrigins,
       maxConnectionsPerUser: config.maxConnectionsPerUser,
+      trustProxy: config.trustProxy,
     }),
   )
 
