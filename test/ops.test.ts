@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { networkInterfaces } from "node:os"
 import { startupBanner } from "../src/cli/banner.ts"
 import { createLogger } from "../src/ops/logger.ts"
 import { VERSION } from "../src/ops/version.ts"
@@ -64,10 +65,24 @@ describe("/metrics", () => {
     expect(ok.headers.get("content-type")).toContain("text/plain")
   })
 
-  test("is open without METRICS_TOKEN", async () => {
-    const open = await startTestServer()
+  test("without METRICS_TOKEN, answers loopback only: not through a proxy, not from the network", async () => {
+    const open = await startTestServer({ HOST: "0.0.0.0" })
     try {
-      expect((await fetch(`${open.url}/metrics`)).status).toBe(200)
+      const local = `http://127.0.0.1:${open.server.port}/metrics`
+      expect((await fetch(local)).status).toBe(200)
+      for (const headers of [
+        ["x-forwarded-for", "203.0.113.9"],
+        ["forwarded", "for=203.0.113.9"],
+      ] as [string, string][]) {
+        const proxied = await fetch(local, { headers: [headers] })
+        expect([proxied.status, ((await proxied.json()) as any).error.code]).toEqual([403, "FORBIDDEN"])
+      }
+      // The machine's own network address is not loopback: that request comes "from the network".
+      const lan = Object.values(networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === "IPv4" && !i.internal)
+      if (!lan) console.log("skipped the network-address case: this machine has no non-loopback IPv4 address")
+      else expect((await fetch(`http://${lan.address}:${open.server.port}/metrics`)).status).toBe(403)
     } finally {
       await open.stop()
     }

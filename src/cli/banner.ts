@@ -34,7 +34,7 @@ export function startupBanner(
     url: server.url,
     database,
     databaseAuthToken: config.databaseAuthToken ? "set" : undefined,
-    metrics: config.metricsToken ? "/metrics (bearer token)" : "/metrics",
+    metrics: config.metricsToken ? "/metrics (bearer token)" : "/metrics (loopback only)",
     pid: process.pid,
   }
   const message = `Causerie ${server.version} listening on ${server.url}, database ${database}; press Ctrl+C or send SIGTERM to stop`

@@ -123,12 +123,13 @@ export function createMetrics({ version, live, bus }: MetricsDeps) {
 export type Metrics = ReturnType<typeof createMetrics>
 
 /**
- * GET /metrics in Prometheus text format; with a token, only for `Authorization: Bearer <token>`.
- * Served beside the Hono app so that scrapes stay out of the request log.
+ * GET /metrics in Prometheus text format; with a token, only for `Authorization: Bearer <token>`;
+ * without one, only for a direct request from this machine (loopback, and not through a proxy, which
+ * would make every visitor look local). Served beside the Hono app so scrapes stay out of the log.
  */
 export function metricsEndpoint(metrics: Pick<Metrics, "registry">, token?: string) {
   const expected = token ? digest(token) : undefined
-  return async function serveMetrics(req: Request): Promise<Response> {
+  return async function serveMetrics(req: Request, peer: string | undefined): Promise<Response> {
     if (expected) {
       const given = /^Bearer (.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1]
       if (!given || !timingSafeEqual(digest(given), expected)) {
@@ -137,10 +138,27 @@ export function metricsEndpoint(metrics: Pick<Metrics, "registry">, token?: stri
           { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } },
         )
       }
+    } else if (!isLoopback(peer) || req.headers.has("x-forwarded-for") || req.headers.has("forwarded")) {
+      return Response.json(
+        {
+          error: {
+            code: "FORBIDDEN",
+            message: "Without METRICS_TOKEN, /metrics answers only direct requests from this machine",
+          },
+        },
+        { status: 403 },
+      )
     }
     const body = await metrics.registry.metrics()
     return new Response(body, { headers: { "content-type": metrics.registry.contentType } })
   }
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false
+  const v4 = address.startsWith("::ffff:") ? address.slice(7) : address
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === "::1"
 }
 
 // Comparing digests keeps the comparison constant-time whatever the lengths.
