@@ -49,6 +49,12 @@ export async function startServer(kind: TargetKind, files?: RealServerFiles): Pr
     // Measure the server, not its throttles (0 = off); harmless for the limit servers.
     RATE_LIMIT_MESSAGES_PER_SECOND: "0",
     RATE_LIMIT_JOINS_PER_SECOND: "0",
+    RATE_LIMIT_REGISTRATIONS_PER_HOUR: "0",
+    RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "0",
+    RATE_LIMIT_CHANGES_PER_MINUTE: "0",
+    // Thousands of sockets handshake at once from this one address.
+    MAX_PENDING_SESSIONS_PER_ADDRESS: "100000",
+    MAX_PENDING_SESSIONS: "100000",
   }
   if (files) {
     env.DATABASE_URL = `file:${files.dbPath}`

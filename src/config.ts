@@ -70,6 +70,15 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
+  // Hardening (issue 16): abuse limits and unauthenticated sessions.
+  LOGIN_SLOWDOWN_AFTER: nonNegativeInt.default(5),
+  LOGIN_SLOWDOWN_MAX: duration.default(60),
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR: nonNegativeInt.default(20),
+  RATE_LIMIT_CONVERSATIONS_PER_MINUTE: nonNegativeInt.default(10),
+  RATE_LIMIT_CHANGES_PER_MINUTE: nonNegativeInt.default(60),
+  MAX_PENDING_SESSIONS_PER_ADDRESS: positiveInt.default(20),
+  MAX_PENDING_SESSIONS: positiveInt.default(2000),
+  PENDING_SESSION_TIMEOUT_MS: positiveInt.default(5000),
 })
 
 /** Every environment variable the configuration reads. */
@@ -94,9 +103,21 @@ export type Config = {
     messagesBurst: number
     joinsPerSecond: number
     joinsBurst: number
+    /** Per (email, address). */
     loginMaxFailures: number
     loginFailureWindowSeconds: number
+    /** Per email: failures before each attempt waits, doubling from 1 s up to the max. */
+    loginSlowdownAfter: number
+    loginSlowdownMaxSeconds: number
+    /** Per client address. */
+    registrationsPerHour: number
+    /** Per user: new conversations. */
+    conversationsPerMinute: number
+    /** Per user: renames and participant changes (add, remove, role). */
+    changesPerMinute: number
   }
+  /** Engine.IO sessions not yet authenticated: caps and how long one may wait. */
+  pendingSessions: { perAddress: number; total: number; timeoutMs: number }
   maxConnectionsPerUser: number
   /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
   trustProxy: boolean
@@ -144,6 +165,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       joinsBurst: e.RATE_LIMIT_JOINS_BURST,
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
       loginFailureWindowSeconds: e.LOGIN_FAILURE_WINDOW,
+      loginSlowdownAfter: e.LOGIN_SLOWDOWN_AFTER,
+      loginSlowdownMaxSeconds: e.LOGIN_SLOWDOWN_MAX,
+      registrationsPerHour: e.RATE_LIMIT_REGISTRATIONS_PER_HOUR,
+      conversationsPerMinute: e.RATE_LIMIT_CONVERSATIONS_PER_MINUTE,
+      changesPerMinute: e.RATE_LIMIT_CHANGES_PER_MINUTE,
+    },
+    pendingSessions: {
+      perAddress: e.MAX_PENDING_SESSIONS_PER_ADDRESS,
+      total: e.MAX_PENDING_SESSIONS,
+      timeoutMs: e.PENDING_SESSION_TIMEOUT_MS,
     },
     maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
     trustProxy: e.TRUST_PROXY,

@@ -97,7 +97,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       // While stopping nothing new starts; open socket.io sessions (with a sid) run until disconnected.
       if (drain.draining && !(engineRequest && url.searchParams.has("sid"))) return unavailable()
       if (engineRequest) return engine.handleRequest(req, srv)
-      if (url.pathname === "/metrics" && req.method === "GET") return serveMetrics(req, srv.requestIP(req)?.address)
+      if (url.pathname === "/metrics" && req.method === "GET")
+        return serveMetrics(req, srv.requestIP(req)?.address)
       return answer(req, srv)
     },
   })

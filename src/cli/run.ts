@@ -114,7 +114,7 @@ const DESCRIPTIONS: Record<string, string> = {
   RATE_LIMIT_MESSAGES_BURST: "messages per user at once (40)",
   RATE_LIMIT_JOINS_PER_SECOND: "joins per user per second, 0 disables (10)",
   RATE_LIMIT_JOINS_BURST: "joins per user at once (30)",
-  LOGIN_MAX_FAILURES: "failed logins per email and per address before 429, 0 disables (10)",
+  LOGIN_MAX_FAILURES: "failed logins per email from one address before 429, 0 disables (10)",
   LOGIN_FAILURE_WINDOW: "window of LOGIN_MAX_FAILURES (15m)",
   PASSWORD_HASH_MEMORY_KIB: "argon2id memory per hash, KiB (19456)",
   PASSWORD_HASH_TIME_COST: "argon2id passes (2)",
@@ -122,6 +122,14 @@ const DESCRIPTIONS: Record<string, string> = {
   MAX_PARTICIPANTS: "largest conversation (1000)",
   TRUST_PROXY: "true behind a reverse proxy: client address from X-Forwarded-For (false)",
   SHUTDOWN_TIMEOUT_MS: "longest graceful stop on SIGTERM/SIGINT (10000)",
+  LOGIN_SLOWDOWN_AFTER: "failed logins per email, any address, before each attempt waits, 0 disables (5)",
+  LOGIN_SLOWDOWN_MAX: "longest wait between login attempts for one email (1m)",
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR: "registrations per client address per hour, 0 disables (20)",
+  RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "conversations a user may create per minute, 0 disables (10)",
+  RATE_LIMIT_CHANGES_PER_MINUTE: "renames and participant changes per user per minute, 0 disables (60)",
+  MAX_PENDING_SESSIONS_PER_ADDRESS: "socket sessions per address still waiting to authenticate (20)",
+  MAX_PENDING_SESSIONS: "socket sessions in all still waiting to authenticate (2000)",
+  PENDING_SESSION_TIMEOUT_MS: "how long a socket session may wait to authenticate (5000)",
 }
 
 function helpText(): string {

@@ -20,7 +20,7 @@ export function authRoutes(services: Services, config: Config) {
   const guard = requireAuth(services.sessions, config.corsOrigins, config.trustProxy)
   // Every /auth route sets or clears the cookie.
   app.use("/auth/*", cookieRouteGuard(config.corsOrigins, config.trustProxy))
-  const { loginByEmail, loginByAddress } = services.limits
+  const limits = services.limits
 
   const startSession = async (c: Context<AppEnv>, user: UserRow) => {
     const { token } = await services.tokens.issue(user.id, user.tokenVersion)
@@ -36,6 +36,7 @@ export function authRoutes(services: Services, config: Config) {
 
   app.post("/auth/register", async (c) => {
     const input = await readJson(c, registerInput)
+    limits.register.take(clientAddress(c, config.trustProxy))
     const user = await services.users.register(input)
     c.var.log.info({ event: "register", userId: user.id }, "user registered")
     return c.json(await startSession(c, user), 201)
@@ -44,16 +45,14 @@ export function authRoutes(services: Services, config: Config) {
   app.post("/auth/login", async (c) => {
     const input = await readJson(c, loginInput)
     const address = clientAddress(c, config.trustProxy)
-    loginByEmail.check(input.email)
-    loginByAddress.check(address)
+    // Counted before the (slow) password check: concurrent guesses cannot all pass the limit.
+    const attempt = limits.login.attempt(input.email, address)
     try {
       const user = await services.users.authenticate(input.email, input.password)
-      loginByEmail.reset(input.email)
+      attempt.succeeded()
       c.var.log.info({ event: "login", userId: user.id }, "user logged in")
       return c.json(await startSession(c, user))
     } catch (err) {
-      loginByEmail.fail(input.email)
-      loginByAddress.fail(address)
       c.var.log.warn({ event: "login_failed", address }, "login failed")
       throw err
     }

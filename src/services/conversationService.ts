@@ -8,6 +8,7 @@ import type { EventBus } from "../events.ts"
 import type { CreateConversationInput } from "../schemas/inputs.ts"
 import type { Membership } from "../stores/membership.ts"
 import type { Presence } from "../stores/presence.ts"
+import type { TokenBucket } from "../stores/rateLimits.ts"
 import { listConversations, toConversation } from "./conversationList.ts"
 import { isConstraintError } from "./messageWriter.ts"
 import { admitMembers, newParticipant, participantsOf } from "./participantRows.ts"
@@ -22,6 +23,8 @@ export interface ConversationDeps {
   presence: Presence
   membership: Membership
   maxParticipants: number
+  /** Per creator: a flood of new groups would flood their members with `conversation_added`. */
+  createLimit: TokenBucket
 }
 
 export interface AdmitOptions {
@@ -44,6 +47,7 @@ export function createConversationService({
   presence,
   membership,
   maxParticipants,
+  createLimit,
 }: ConversationDeps) {
   const participants = (ids: number[]) => participantsOf(db, presence, ids)
 
@@ -120,6 +124,7 @@ export function createConversationService({
       creator: PublicUser,
       input: CreateConversationInput,
     ): Promise<{ conversation: Conversation; created: boolean }> {
+      createLimit.take(creator.id)
       const others = [...new Set(input.participantIds)].filter((id) => id !== creator.id)
       if (input.type === "direct" && others.length !== 1) {
         throw new AppError(

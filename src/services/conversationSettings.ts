@@ -5,6 +5,7 @@ import type { PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
 import type { EventBus } from "../events.ts"
 import type { Membership } from "../stores/membership.ts"
+import type { TokenBucket } from "../stores/rateLimits.ts"
 import { storedSeq, storeEvent } from "./storedEvents.ts"
 import { commit } from "./transaction.ts"
 
@@ -12,10 +13,12 @@ export interface SettingsDeps {
   db: Db
   bus: EventBus
   membership: Membership
+  /** Per actor: renames, each one broadcast to the whole room (shared with participant changes). */
+  changeLimit: TokenBucket
 }
 
 /** Renames and blocks; a rename is committed with its event, then published. */
-export function createConversationSettings({ db, bus, membership }: SettingsDeps) {
+export function createConversationSettings({ db, bus, membership, changeLimit }: SettingsDeps) {
   /** Sets the caller's own block; `blockedByOther` tells a direct conversation's side it cannot lift. */
   async function setBlocked(user: PublicUser, conversationId: number, blocked: boolean) {
     const { state, member } = await membership.require(conversationId, user.id)
@@ -38,6 +41,7 @@ export function createConversationSettings({ db, bus, membership }: SettingsDeps
     /** Admin: renames a group. */
     async rename(actor: PublicUser, conversationId: number, title: string | null) {
       await membership.requireAdmin(conversationId, actor.id)
+      changeLimit.take(actor.id)
       const results = await commit(db, [
         db.update(conversations).set({ title }).where(eq(conversations.id, conversationId)),
         ...storeEvent(conversationId, "conversation_updated", { title, by: actor }),

@@ -3,9 +3,10 @@
 import type { Config } from "../config.ts"
 import type { Db } from "../db.ts"
 import { EventBus } from "../events.ts"
+import { createLoginThrottle } from "../stores/loginThrottle.ts"
 import { createMembership } from "../stores/membership.ts"
 import { createMemoryPresence } from "../stores/presence.ts"
-import { createFailureWindow, createTokenBucket } from "../stores/rateLimits.ts"
+import { createTokenBucket } from "../stores/rateLimits.ts"
 import { createSessions } from "./auth/sessions.ts"
 import { createTokens } from "./auth/tokens.ts"
 import { createConversationService } from "./conversationService.ts"
@@ -31,18 +32,6 @@ export function createServices({ db, jwtSecret, config }: ServiceOptions) {
   const users = createUserService(db, config.passwordHashing)
   const tokens = createTokens({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds })
   const sessions = createSessions(tokens, users)
-  const conversations = createConversationService({
-    db,
-    bus,
-    users,
-    presence,
-    membership,
-    maxParticipants: config.maxParticipants,
-  })
-  const participants = createParticipantService({ db, bus, membership, conversationService: conversations })
-  const settings = createConversationSettings({ db, bus, membership })
-  const pointers = createPointers({ db, membership, bus })
-  const sync = createSync({ db })
   const limits = {
     send: createTokenBucket({
       perSecond: rateLimit.messagesPerSecond,
@@ -54,17 +43,47 @@ export function createServices({ db, jwtSecret, config }: ServiceOptions) {
       burst: rateLimit.joinsBurst,
       what: "joins",
     }),
-    loginByEmail: createFailureWindow({
-      max: rateLimit.loginMaxFailures,
+    login: createLoginThrottle({
+      maxPerAddress: rateLimit.loginMaxFailures,
       windowMs: rateLimit.loginFailureWindowSeconds * 1000,
-      what: "failed logins for this account",
+      slowAfter: rateLimit.loginSlowdownAfter,
+      maxDelayMs: rateLimit.loginSlowdownMaxSeconds * 1000,
     }),
-    loginByAddress: createFailureWindow({
-      max: rateLimit.loginMaxFailures,
-      windowMs: rateLimit.loginFailureWindowSeconds * 1000,
-      what: "failed logins from this address",
+    register: createTokenBucket({
+      perSecond: rateLimit.registrationsPerHour / 3600,
+      burst: Math.max(1, rateLimit.registrationsPerHour),
+      what: "registrations from this address",
+    }),
+    create: createTokenBucket({
+      perSecond: rateLimit.conversationsPerMinute / 60,
+      burst: Math.max(1, rateLimit.conversationsPerMinute),
+      what: "new conversations",
+    }),
+    change: createTokenBucket({
+      perSecond: rateLimit.changesPerMinute / 60,
+      burst: Math.max(1, rateLimit.changesPerMinute),
+      what: "conversation changes",
     }),
   }
+  const conversations = createConversationService({
+    db,
+    bus,
+    users,
+    presence,
+    membership,
+    maxParticipants: config.maxParticipants,
+    createLimit: limits.create,
+  })
+  const participants = createParticipantService({
+    db,
+    bus,
+    membership,
+    conversationService: conversations,
+    changeLimit: limits.change,
+  })
+  const settings = createConversationSettings({ db, bus, membership, changeLimit: limits.change })
+  const pointers = createPointers({ db, membership, bus })
+  const sync = createSync({ db })
   const messages = createMessageService({ db, membership, bus, sendLimit: limits.send })
   return {
     bus,

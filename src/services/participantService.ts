@@ -6,6 +6,7 @@ import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
 import type { Membership } from "../stores/membership.ts"
+import type { TokenBucket } from "../stores/rateLimits.ts"
 import type { ConversationService } from "./conversationService.ts"
 import { storedSeq, storeEvent } from "./storedEvents.ts"
 import { commit, type Step } from "./transaction.ts"
@@ -15,13 +16,21 @@ export interface ParticipantDeps {
   bus: EventBus
   membership: Membership
   conversationService: ConversationService
+  /** Per actor: participant changes, each one broadcast to the whole room. */
+  changeLimit: TokenBucket
 }
 
 const participantRow = (conversationId: number, userId: number) =>
   and(eq(cp.conversationId, conversationId), eq(cp.userId, userId))
 
 /** Participant service; every change is committed with its event, then published. */
-export function createParticipantService({ db, bus, membership, conversationService }: ParticipantDeps) {
+export function createParticipantService({
+  db,
+  bus,
+  membership,
+  conversationService,
+  changeLimit,
+}: ParticipantDeps) {
   /**
    * Marks a participant gone, with the seq of their departure; hands the admin role on and
    * archives an empty conversation: all in one transaction.
@@ -70,6 +79,7 @@ export function createParticipantService({ db, bus, membership, conversationServ
       userIds: number[],
     ): Promise<{ added: Participant[] }> {
       const { state } = await membership.requireAdmin(conversationId, actor.id)
+      changeLimit.take(actor.id)
       const fresh = [...new Set(userIds)].filter((id) => !state.members.has(id))
       const people = await conversationService.newcomers(fresh, state.members.size)
       if (fresh.length === 0) return { added: [] }
@@ -85,6 +95,7 @@ export function createParticipantService({ db, bus, membership, conversationServ
     /** Admin: removes a participant (for oneself, use `leave`). */
     async remove(actor: PublicUser, conversationId: number, userId: number) {
       const { state } = await membership.requireAdmin(conversationId, actor.id)
+      changeLimit.take(actor.id)
       if (!state.members.has(userId)) throw new AppError("NOT_FOUND", `User ${userId} is not a participant`)
       await depart(conversationId, userId, actor, userId === actor.id ? "left" : "removed")
       return { conversationId, userId }
@@ -93,6 +104,7 @@ export function createParticipantService({ db, bus, membership, conversationServ
     /** Admin: promotes or demotes; a group always keeps at least one admin. */
     async setRole(actor: PublicUser, conversationId: number, userId: number, role: Role) {
       const { state } = await membership.requireAdmin(conversationId, actor.id)
+      changeLimit.take(actor.id)
       const target = state.members.get(userId)
       if (!target) throw new AppError("NOT_FOUND", `User ${userId} is not a participant`)
       const admins = [...state.members.values()].filter((m) => m.role === "admin").length

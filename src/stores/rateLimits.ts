@@ -1,4 +1,4 @@
-/** Rate limits kept in memory: token buckets for steady actions, windows for failures. */
+/** Rate limits kept in memory: token buckets for steady actions (failed logins: loginThrottle.ts). */
 import { AppError } from "../errors.ts"
 
 /** A token bucket per key: `perSecond` refill, up to `burst` at once. `perSecond` 0 disables it. */
@@ -38,44 +38,4 @@ export function createTokenBucket({
   }
 }
 
-/** Counts failures per key in a fixed window; `check` throws once `max` is reached. */
-export function createFailureWindow({
-  max,
-  windowMs,
-  what,
-}: {
-  max: number
-  windowMs: number
-  what: string
-}) {
-  const windows = new Map<string, { count: number; resetAt: number }>()
-  const current = (key: string, now: number) => {
-    const w = windows.get(key)
-    if (w && w.resetAt > now) return w
-    windows.delete(key)
-    return undefined
-  }
-  return {
-    check(key: string): void {
-      if (max <= 0) return
-      const now = Date.now()
-      const w = current(key, now)
-      if (w && w.count >= max) {
-        const retryAfterMs = w.resetAt - now
-        throw new AppError("RATE_LIMITED", `Too many ${what}; retry in ${Math.ceil(retryAfterMs / 1000)} s`, {
-          retryAfterMs,
-        })
-      }
-    },
-    fail(key: string): void {
-      const now = Date.now()
-      if (windows.size > 100_000) for (const k of [...windows.keys()]) current(k, now)
-      const w = current(key, now) ?? { count: 0, resetAt: now + windowMs }
-      w.count += 1
-      windows.set(key, w)
-    },
-    reset(key: string): void {
-      windows.delete(key)
-    },
-  }
-}
+export type TokenBucket = ReturnType<typeof createTokenBucket>

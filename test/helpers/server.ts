@@ -43,6 +43,11 @@ export async function startTestServer(
     // The cheapest argon2id the server accepts: tests register hundreds of users.
     PASSWORD_HASH_MEMORY_KIB: "1024",
     PASSWORD_HASH_TIME_COST: "1",
+    // The suites register hundreds of users and create many conversations from one address and a
+    // few users: these throttles are off unless a test turns them on (test/abuse-limits.test.ts).
+    RATE_LIMIT_REGISTRATIONS_PER_HOUR: "0",
+    RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "0",
+    RATE_LIMIT_CHANGES_PER_MINUTE: "0",
     ...env,
   })
   const server = await createServer(config, options)
