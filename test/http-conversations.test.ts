@@ -32,7 +32,8 @@ describe("POST /api/conversations", () => {
     expect(res.body).toMatchObject({ title: "Team", createdBy: alice.id })
     expect(res.body.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
     expect(roles(res.body.participants)).toEqual({ [alice.id]: "admin", [bob.id]: "member" })
-    expect(res.body.participants.find((p: any) => p.id === bob.id).email).toBe(bob.email)
+    // Others' emails are hidden (README, Security): the field stays, empty.
+    expect(res.body.participants.find((p: any) => p.id === bob.id).email).toBe("")
     const rows = h.query<{ user_id: number; role: string }>(
       "select user_id, role from conversation_participants where conversation_id = ?",
       res.body.id,

@@ -44,7 +44,7 @@ describe("leaving and disconnecting", () => {
     ])
     expect(ack).toEqual({ ok: true, conversationId: id })
     expect(left).toEqual({ conversationId: id })
-    expect(seen).toEqual({ conversationId: id, user: { id: bob.id, email: bob.email, displayName: "bob" } })
+    expect(seen).toEqual({ conversationId: id, user: { id: bob.id, email: "", displayName: "bob" } })
     const [sent, silent] = await Promise.all([
       send(a, { conversationId: id, text: "still there?" }),
       nothingWithin(b, "new_message", 300),
@@ -62,7 +62,7 @@ describe("leaving and disconnecting", () => {
     const second = await createConversation(h, bob, [eve])
     const e = await connect(h, eve)
     await Promise.all([join(b, second), join(e, second)])
-    const bobUser = { id: bob.id, email: bob.email, displayName: "bob" }
+    const bobUser = { id: bob.id, email: "", displayName: "bob" }
     const seen = Promise.all([waitFor(a, "user_left"), waitFor(e, "user_left")])
     b.disconnect()
     expect(await seen).toEqual([

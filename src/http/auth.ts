@@ -83,7 +83,7 @@ export function authRoutes(services: Services, config: Config) {
     return c.json(await startSession(c, user))
   })
 
-  app.get("/me", guard, (c) => c.json({ user: c.var.user }))
+  app.get("/me", guard, (c) => c.json({ user: c.var.me }))
 
   return app
 }

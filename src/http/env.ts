@@ -8,7 +8,10 @@ import type { Logger } from "../ops/logger.ts"
 export interface AppEnv {
   Variables: {
     requestId: string
+    /** The caller, as others see them (email hidden). */
     user: PublicUser
+    /** The caller, as they see themself. */
+    me: PublicUser
     log: Logger
   }
 }

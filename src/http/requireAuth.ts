@@ -3,7 +3,7 @@ import { getCookie } from "hono/cookie"
 import { createMiddleware } from "hono/factory"
 import { AppError } from "../errors.ts"
 import type { Sessions } from "../services/auth/sessions.ts"
-import { toPublicUser } from "../services/userService.ts"
+import { asSeenByOthers, toPublicUser } from "../services/userService.ts"
 import type { AppEnv } from "./env.ts"
 import { originAllowed, ownOrigin, placeOf } from "./origin.ts"
 
@@ -38,7 +38,9 @@ export function requireAuth(sessions: Sessions, allowedOrigins: string[], trustP
     }
     try {
       const { user } = await sessions.fromToken(token)
-      c.set("user", toPublicUser(user))
+      // `user` goes out in answers and broadcasts as others see it; `me` is for the owner alone.
+      c.set("me", toPublicUser(user))
+      c.set("user", asSeenByOthers(toPublicUser(user)))
     } catch (err) {
       c.var.log.warn({ event: "auth_failed", reason: (err as Error).message }, "authentication failed")
       throw err

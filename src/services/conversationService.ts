@@ -12,6 +12,7 @@ import type { TokenBucket } from "../stores/rateLimits.ts"
 import { listConversations, toConversation } from "./conversationList.ts"
 import { isConstraintError } from "./messageWriter.ts"
 import { admitMembers, newParticipant, participantsOf } from "./participantRows.ts"
+import { departedBlockers, notAddable, refusedIds } from "./refusedIds.ts"
 import { type ConversationKey, storedSeq, storeEvent } from "./storedEvents.ts"
 import { commit, type Step } from "./transaction.ts"
 import type { UserService } from "./userService.ts"
@@ -51,22 +52,27 @@ export function createConversationService({
 }: ConversationDeps) {
   const participants = (ids: number[]) => participantsOf(db, presence, ids)
 
-  /** The profiles of users about to be added; unknown ids and the participant cap refused first. */
-  async function newcomers(ids: number[], existing: number): Promise<Map<number, PublicUser>> {
+  /**
+   * The profiles of users about to be added. The participant cap is checked first; then, with `by`,
+   * the ids that caller may not add (refusedIds.ts) are refused exactly like unknown ids, so that
+   * nobody learns from the answer which ids exist.
+   */
+  async function newcomers(
+    ids: number[],
+    existing: number,
+    by?: { callerId: number; conversationId?: number },
+  ): Promise<Map<number, PublicUser>> {
     if (ids.length + existing > maxParticipants) {
       throw new AppError("BAD_REQUEST", `participantIds: at most ${maxParticipants} participants`, {
         field: "participantIds",
       })
     }
     const found = await userService.publicUsers(ids)
-    const unknown = ids.filter((id) => !found.has(id))
-    if (unknown.length > 0) {
-      throw new AppError(
-        "BAD_REQUEST",
-        `participantIds: unknown user ids ${unknown.slice(0, 20).join(", ")}`,
-        { field: "participantIds" },
-      )
-    }
+    const refused = new Set(ids.filter((id) => !found.has(id)))
+    if (by)
+      for (const id of await refusedIds(db, by.callerId, [...found.keys()], by.conversationId))
+        refused.add(id)
+    if (refused.size > 0) throw notAddable(ids.filter((id) => refused.has(id)))
     return found
   }
 
@@ -133,7 +139,8 @@ export function createConversationService({
           { field: "participantIds" },
         )
       }
-      const people = await newcomers(others, 1)
+      // A direct conversation weighs blocks when it is asked for again (admitAgain).
+      const people = await newcomers(others, 1, input.type === "group" ? { callerId: creator.id } : undefined)
       const pair = input.type === "direct" ? [creator.id, others[0]!].sort((a, b) => a - b) : undefined
       const directKey = pair?.join(":") ?? null
       const findDirect = () =>
@@ -192,6 +199,9 @@ export function createConversationService({
   async function admitAgain(conversationId: number, pair: number[], by: PublicUser): Promise<Conversation> {
     const { members } = (await membership.load(conversationId))!
     const missing = pair.filter((id) => !members.has(id))
+    // A side that blocked it and left is not brought back by the other: a block is honoured.
+    const refused = (await departedBlockers(db, conversationId, missing)).filter((id) => id !== by.id)
+    if (refused.length > 0) throw notAddable(refused)
     if (missing.length > 0) {
       const people = await userService.publicUsers(missing)
       const unarchive = db

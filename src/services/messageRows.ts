@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm"
 import { messages, users } from "../../db/schema.ts"
 import type { Message, PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
+import { HIDDEN_EMAIL } from "./userService.ts"
 
 const columns = {
   id: messages.id,
@@ -14,7 +15,6 @@ const columns = {
   clientMessageId: messages.clientMessageId,
   createdAt: messages.createdAt,
   senderId: users.id,
-  senderEmail: users.email,
   senderDisplayName: users.displayName,
 }
 
@@ -55,7 +55,7 @@ export const toMessage = (m: MessageFields, sender: PublicUser): Message => ({
 })
 
 const fromRow = (r: Row): Message =>
-  toMessage(r, { id: r.senderId, email: r.senderEmail, displayName: r.senderDisplayName })
+  toMessage(r, { id: r.senderId, email: HIDDEN_EMAIL, displayName: r.senderDisplayName })
 
 /** The messages with these ids, newest first. */
 export async function messagesByIds(db: Db, ids: number[]): Promise<Message[]> {

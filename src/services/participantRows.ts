@@ -5,6 +5,7 @@ import type { Participant, PublicUser, Role } from "../contract.ts"
 import type { Db } from "../db.ts"
 import type { Presence } from "../stores/presence.ts"
 import type { Step } from "./transaction.ts"
+import { HIDDEN_EMAIL } from "./userService.ts"
 
 /**
  * One statement that makes users active members, re-admitting those who had left or were removed;
@@ -61,7 +62,6 @@ export async function participantsOf(
     .select({
       conversationId: cp.conversationId,
       id: users.id,
-      email: users.email,
       displayName: users.displayName,
       role: cp.role,
       joinedAt: cp.joinedAt,
@@ -75,7 +75,7 @@ export async function participantsOf(
   for (const { conversationId, joinedAt, ...p } of rows) {
     byConversation
       .get(conversationId)
-      ?.push({ ...p, joinedAt: joinedAt.toISOString(), online: presence.isOnline(p.id) })
+      ?.push({ ...p, email: HIDDEN_EMAIL, joinedAt: joinedAt.toISOString(), online: presence.isOnline(p.id) })
   }
   return byConversation
 }

@@ -43,12 +43,16 @@ export function createParticipantService({
       state.type === "group" && remaining.length > 0 && !remaining.some(([, m]) => m.role === "admin")
         ? remaining.sort(([a, x], [b, y]) => x.joinedAt - y.joinedAt || a - b)[0]![0]
         : undefined
+    const now = new Date()
+    // Leaving a group also blocks it: nobody can add the leaver back, so it never reappears.
+    const block = reason === "left" && state.type === "group" ? { blockedAt: now } : {}
     const steps: Step[] = [
       ...storeEvent(conversationId, "participant_removed", { userId, by, reason }),
       db
         .update(cp)
         .set({
-          leftAt: new Date(),
+          ...block,
+          leftAt: now,
           leftSeq: sql`(SELECT last_seq FROM conversations WHERE id = ${conversationId})`,
         })
         .where(participantRow(conversationId, userId)),
@@ -81,7 +85,10 @@ export function createParticipantService({
       const { state } = await membership.requireAdmin(conversationId, actor.id)
       changeLimit.take(actor.id)
       const fresh = [...new Set(userIds)].filter((id) => !state.members.has(id))
-      const people = await conversationService.newcomers(fresh, state.members.size)
+      const people = await conversationService.newcomers(fresh, state.members.size, {
+        callerId: actor.id,
+        conversationId,
+      })
       if (fresh.length === 0) return { added: [] }
       const { added } = await conversationService.admit(
         conversationId,

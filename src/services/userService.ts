@@ -14,6 +14,16 @@ export const toPublicUser = (u: Pick<UserRow, "id" | "email" | "displayName">): 
   displayName: u.displayName,
 })
 
+/**
+ * What others see in place of a user's email. Until a directory setting decides who may see whom,
+ * an email is shown to its owner only (register, login, /api/me): adding strangers to a group must
+ * not be a way to collect their addresses. The field stays, a string, for existing clients.
+ */
+export const HIDDEN_EMAIL = ""
+
+/** A user as every other user sees them: the email hidden. */
+export const asSeenByOthers = (u: PublicUser): PublicUser => ({ ...u, email: HIDDEN_EMAIL })
+
 const INVALID_CREDENTIALS = "Invalid email or password"
 
 /** The argon2id cost of new password hashes. */
@@ -92,7 +102,7 @@ export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HAS
       return byId.get({ id })
     },
 
-    /** The public profiles of the users among `ids` that exist. */
+    /** The profiles of the users among `ids` that exist, as others see them (email hidden). */
     async publicUsers(ids: number[]): Promise<Map<number, PublicUser>> {
       const found = new Map<number, PublicUser>()
       for (let i = 0; i < ids.length; i += 500) {
@@ -100,7 +110,7 @@ export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HAS
           .select({ id: users.id, email: users.email, displayName: users.displayName })
           .from(users)
           .where(inArray(users.id, ids.slice(i, i + 500)))
-        for (const r of rows) found.set(r.id, r)
+        for (const r of rows) found.set(r.id, asSeenByOthers(r))
       }
       return found
     },

@@ -5,7 +5,7 @@ import { AppError, toErrorBody } from "../errors.ts"
 import { originAllowed, ownOrigin } from "../http/origin.ts"
 import type { Logger } from "../ops/logger.ts"
 import type { Sessions } from "../services/auth/sessions.ts"
-import { toPublicUser } from "../services/userService.ts"
+import { asSeenByOthers, toPublicUser } from "../services/userService.ts"
 import type { Presence } from "../stores/presence.ts"
 
 /** The token a handshake carries, in order: `auth.token`, `?token=`, then the `token` cookie. */
@@ -56,7 +56,8 @@ export function authenticateSocket({
       if (presence.count(user.id) >= maxConnectionsPerUser) {
         throw new AppError("RATE_LIMITED", `At most ${maxConnectionsPerUser} connections per user`)
       }
-      socket.data.user = toPublicUser(user)
+      // The socket's user goes out in broadcasts (sender, by, user_joined): as others see it.
+      socket.data.user = asSeenByOthers(toPublicUser(user))
       socket.data.tokenExpiresAt = claims.expiresAt * 1000
       next()
     } catch (err) {
