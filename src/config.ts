@@ -76,7 +76,7 @@ const envSchema = z.object({
   RATE_LIMIT_REGISTRATIONS_PER_HOUR: nonNegativeInt.default(20),
   RATE_LIMIT_CONVERSATIONS_PER_MINUTE: nonNegativeInt.default(10),
   RATE_LIMIT_CHANGES_PER_MINUTE: nonNegativeInt.default(60),
-  MAX_PENDING_SESSIONS_PER_ADDRESS: positiveInt.default(20),
+  MAX_PENDING_SESSIONS_PER_ADDRESS: positiveInt.default(50),
   MAX_PENDING_SESSIONS: positiveInt.default(2000),
   PENDING_SESSION_TIMEOUT_MS: positiveInt.default(5000),
 })

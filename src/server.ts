@@ -15,6 +15,7 @@ import { resolveJwtSecret } from "./services/auth/secret.ts"
 import { createServices, type Services } from "./services/index.ts"
 import { attachSockets } from "./sockets/index.ts"
 import { liveCounts } from "./sockets/rooms.ts"
+import { createSessionGate } from "./sockets/sessionGate.ts"
 import { topicAdapter } from "./sockets/topicAdapter.ts"
 
 export interface RunningServer {
@@ -62,9 +63,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
 
   // Known once Bun listens; until then (and with NATIVE_BROADCAST=false) rooms broadcast the usual way.
   let bunServer: Server<unknown> | undefined
-  const io: ChatServer = new SocketIOServer(
-    config.nativeBroadcast ? { adapter: topicAdapter(() => bunServer) } : {},
-  )
+  const io: ChatServer = new SocketIOServer({
+    ...(config.nativeBroadcast ? { adapter: topicAdapter(() => bunServer) } : {}),
+    // A session that has not authenticated by then is closed (sockets/sessionGate.ts).
+    connectTimeout: config.pendingSessions.timeoutMs,
+  })
   // CORS for the handshake belongs to the engine: Socket.IO's own option is ignored once bound to it.
   const engine = new Engine({
     path: "/socket.io/",
@@ -74,6 +77,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       : undefined,
   })
   io.bind(engine)
+  const gate = createSessionGate({
+    engine,
+    io,
+    sessions: services.sessions,
+    limits: config.pendingSessions,
+    trustProxy: config.trustProxy,
+  })
   const metrics = createMetrics({ version: VERSION, live: liveCounts(io), bus: services.bus })
   timeDatabase(database.client, metrics)
   const serveMetrics = metricsEndpoint(metrics, config.metricsToken)
@@ -96,7 +106,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       const engineRequest = url.pathname.startsWith("/socket.io/")
       // While stopping nothing new starts; open socket.io sessions (with a sid) run until disconnected.
       if (drain.draining && !(engineRequest && url.searchParams.has("sid"))) return unavailable()
-      if (engineRequest) return engine.handleRequest(req, srv)
+      if (engineRequest) return gate.handle(req, srv, url)
       if (url.pathname === "/metrics" && req.method === "GET")
         return serveMetrics(req, srv.requestIP(req)?.address)
       return answer(req, srv)

@@ -127,7 +127,7 @@ const DESCRIPTIONS: Record<string, string> = {
   RATE_LIMIT_REGISTRATIONS_PER_HOUR: "registrations per client address per hour, 0 disables (20)",
   RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "conversations a user may create per minute, 0 disables (10)",
   RATE_LIMIT_CHANGES_PER_MINUTE: "renames and participant changes per user per minute, 0 disables (60)",
-  MAX_PENDING_SESSIONS_PER_ADDRESS: "socket sessions per address still waiting to authenticate (20)",
+  MAX_PENDING_SESSIONS_PER_ADDRESS: "socket sessions per address still waiting to authenticate (50)",
   MAX_PENDING_SESSIONS: "socket sessions in all still waiting to authenticate (2000)",
   PENDING_SESSION_TIMEOUT_MS: "how long a socket session may wait to authenticate (5000)",
 }

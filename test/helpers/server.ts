@@ -48,6 +48,8 @@ export async function startTestServer(
     RATE_LIMIT_REGISTRATIONS_PER_HOUR: "0",
     RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "0",
     RATE_LIMIT_CHANGES_PER_MINUTE: "0",
+    // Dozens of sockets handshake at once from 127.0.0.1 (test/engine-sessions.test.ts sets its own).
+    MAX_PENDING_SESSIONS_PER_ADDRESS: "1000",
     ...env,
   })
   const server = await createServer(config, options)

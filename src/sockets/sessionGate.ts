@@ -1,0 +1,121 @@
+/**
+ * The gate in front of Engine.IO handshakes. Every handshake creates a session (about 6 KB) before
+ * Socket.IO sees a token, so an anonymous flood could hold memory until the sessions time out. Here a
+ * handshake that carries a token (the `token` query parameter or cookie) is authenticated before its
+ * session exists and passes freely; any other is "pending" until the socket authenticates, and
+ * pending sessions are capped per address and in total. Socket.IO's `connectTimeout` closes those that
+ * never authenticate (PENDING_SESSION_TIMEOUT_MS).
+ */
+import type { Server as Engine } from "@socket.io/bun-engine"
+import type { Server } from "bun"
+import { parse } from "hono/utils/cookie"
+import type { Config } from "../config.ts"
+import type { ChatServer } from "../contract.ts"
+import type { Sessions } from "../services/auth/sessions.ts"
+
+export interface SessionGateDeps {
+  engine: Engine
+  io: ChatServer
+  sessions: Pick<Sessions, "fromToken">
+  limits: Config["pendingSessions"]
+  trustProxy: boolean
+}
+
+type Release = () => void
+
+/** Counts pending sessions per address; `reserve` is synchronous, so concurrent handshakes cannot overshoot. */
+export function createPendingCount({ perAddress, total }: { perAddress: number; total: number }) {
+  const byAddress = new Map<string, number>()
+  let count = 0
+  return {
+    get size() {
+      return count
+    },
+    /** A slot for `address`, released once by the returned function; undefined when full. */
+    reserve(address: string): Release | undefined {
+      const mine = byAddress.get(address) ?? 0
+      if (mine >= perAddress || count >= total) return undefined
+      byAddress.set(address, mine + 1)
+      count++
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        count--
+        const left = (byAddress.get(address) ?? 1) - 1
+        if (left > 0) byAddress.set(address, left)
+        else byAddress.delete(address)
+      }
+    },
+  }
+}
+
+/** Builds the handler for /socket.io/ requests; `pending` is exposed for metrics and tests. */
+export function createSessionGate({ engine, io, sessions, limits, trustProxy }: SessionGateDeps) {
+  const pending = createPendingCount(limits)
+  // The request that starts a session is the one the engine's "connection" event carries.
+  const reserved = new WeakMap<Request, Release>()
+  const bySession = new WeakMap<object, Release>()
+
+  engine.on("connection", (conn: { once(e: "close", f: () => void): void }, req: Request) => {
+    const release = reserved.get(req)
+    if (!release) return
+    reserved.delete(req)
+    bySession.set(conn, release)
+    conn.once("close", release)
+  })
+  // Authenticated: no longer pending.
+  io.on("connection", (socket) => bySession.get(socket.conn)?.())
+
+  async function handshakeIsAuthenticated(req: Request, url: URL): Promise<boolean> {
+    const cookie = req.headers.get("cookie")
+    const token = url.searchParams.get("token") || (cookie ? parse(cookie, "token").token : undefined)
+    if (!token) return false
+    try {
+      await sessions.fromToken(token)
+      return true
+    } catch {
+      // Refused at connect with the reason (expired, revoked, ...); meanwhile it counts as pending.
+      return false
+    }
+  }
+
+  return {
+    pending,
+    async handle(req: Request, srv: Server<unknown>, url: URL): Promise<Response> {
+      if (url.searchParams.has("sid") || (await handshakeIsAuthenticated(req, url))) {
+        return engine.handleRequest(req, srv)
+      }
+      const address = peerAddress(req, srv, trustProxy)
+      const release = pending.reserve(address)
+      if (!release) {
+        return Response.json(
+          {
+            error: {
+              code: "RATE_LIMITED",
+              message: "Too many connections waiting to authenticate; retry shortly",
+              retryAfterMs: limits.timeoutMs,
+            },
+          },
+          { status: 429, headers: { "retry-after": String(Math.ceil(limits.timeoutMs / 1000)) } },
+        )
+      }
+      reserved.set(req, release)
+      try {
+        return await engine.handleRequest(req, srv)
+      } finally {
+        // No session was made (a refused or malformed handshake): the slot is free again.
+        if (reserved.has(req)) {
+          reserved.delete(req)
+          release()
+        }
+      }
+    },
+  }
+}
+
+/** The peer address, or the first X-Forwarded-For hop behind a trusted proxy. */
+function peerAddress(req: Request, srv: Server<unknown>, trustProxy: boolean): string {
+  const forwarded = trustProxy ? req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined
+  return forwarded || srv.requestIP(req)?.address || "unknown"
+}
