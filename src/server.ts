@@ -7,7 +7,7 @@ import type { ChatServer } from "./contract.ts"
 import { type Database, openDatabase } from "./db.ts"
 import { createApp } from "./http/app.ts"
 import { timeDatabase } from "./ops/dbTiming.ts"
-import { createLogger, type Logger } from "./ops/logger.ts"
+import { createLogger, droppedLines, type Logger } from "./ops/logger.ts"
 import { createMetrics, type Metrics, metricsEndpoint } from "./ops/metrics.ts"
 import { createDrain, gracefulStop, within } from "./ops/shutdown.ts"
 import { VERSION } from "./ops/version.ts"
@@ -84,7 +84,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     limits: config.pendingSessions,
     trustProxy: config.trustProxy,
   })
-  const metrics = createMetrics({ version: VERSION, live: liveCounts(io), bus: services.bus })
+  const metrics = createMetrics({
+    version: VERSION,
+    live: liveCounts(io),
+    bus: services.bus,
+    droppedLogLines: () => droppedLines(logger),
+  })
   timeDatabase(database.client, metrics)
   const serveMetrics = metricsEndpoint(metrics, config.metricsToken)
   const detach = attachSockets(io, services, logger, config, { metrics, drain })

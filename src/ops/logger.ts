@@ -1,6 +1,7 @@
 /** Structured logs: one JSON line per event (pretty on an interactive terminal). */
 import pino, { type DestinationStream, type Logger } from "pino"
 import pretty from "pino-pretty"
+import { LogDestination } from "./logDestination.ts"
 
 export type { Logger }
 
@@ -8,6 +9,13 @@ export interface LoggerOptions {
   pretty?: boolean
   /** Where JSON lines go instead of stdout (tests read them back). */
   destination?: DestinationStream
+}
+
+const OUTPUT = Symbol("causerie.logOutput")
+
+/** Lines this logger could not write (stdout on a full disk, say); 0 for a custom destination. */
+export function droppedLines(logger: Logger): number {
+  return (logger as Logger & { [OUTPUT]?: LogDestination })[OUTPUT]?.dropped ?? 0
 }
 
 /** A pino logger; secrets are redacted wherever they might appear. */
@@ -34,7 +42,12 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
       censor: "[redacted]",
     },
   }
+  if (options.destination) return pino(opts, options.destination)
+  // stdout through a destination that drops (and counts) what it cannot write instead of throwing.
+  const output = new LogDestination(1)
   // pino-pretty as a stream, not a transport: transports need worker files a compiled binary lacks.
-  if (options.pretty) return pino(opts, pretty({ colorize: true, sync: true, ignore: "service" }))
-  return options.destination ? pino(opts, options.destination) : pino(opts)
+  const logger = options.pretty
+    ? pino(opts, pretty({ colorize: true, sync: true, ignore: "service", destination: output }))
+    : pino(opts, output)
+  return Object.defineProperty(logger, OUTPUT, { value: output })
 }

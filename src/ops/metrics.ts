@@ -23,10 +23,12 @@ export interface MetricsDeps {
   version: string
   live: LiveCounts
   bus: EventBus
+  /** Log lines dropped because they could not be written. */
+  droppedLogLines?: () => number
 }
 
 /** Builds the registry and every Causerie metric; gauges read `live` when scraped. */
-export function createMetrics({ version, live, bus }: MetricsDeps) {
+export function createMetrics({ version, live, bus, droppedLogLines = () => 0 }: MetricsDeps) {
   const registry = new Registry()
   const registers = [registry]
   collectDefaultMetrics({ register: registry })
@@ -78,6 +80,15 @@ export function createMetrics({ version, live, bus }: MetricsDeps) {
   })
   bus.on("message_created", () => messagesStored.inc())
 
+  new Counter({
+    name: "causerie_log_lines_dropped_total",
+    help: "Log lines that could not be written (a full disk, a closed pipe) and were dropped",
+    registers,
+    collect() {
+      this.reset()
+      this.inc(droppedLogLines())
+    },
+  })
   new Gauge({
     name: "causerie_connected_sockets",
     help: "Sockets connected now",
