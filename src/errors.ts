@@ -10,7 +10,7 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL: 500,
-  /** The server is stopping: reconnect (to another instance) and retry. */
+  /** The server is stopping, or cannot store data now (a full disk): retry after `retryAfterMs`. */
   UNAVAILABLE: 503,
 } as const
 
@@ -25,7 +25,7 @@ export interface ErrorBody {
   message: string
   /** The offending field, for BAD_REQUEST. */
   field?: string
-  /** When to try again, for RATE_LIMITED. */
+  /** When to try again, for RATE_LIMITED and UNAVAILABLE. */
   retryAfterMs?: number
 }
 
@@ -41,9 +41,30 @@ export class AppError extends Error {
   }
 }
 
+/** How long a client should wait before retrying a write that the storage refused. */
+export const STORAGE_RETRY_MS = 5000
+
+/**
+ * True when SQLite could not write (a full disk, an I/O error), here or in the error's cause (Drizzle
+ * wraps driver errors): nothing is wrong with the request, and the same write may succeed later.
+ */
+export function isStorageFailure(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if (/^SQLITE_(FULL|IOERR)/.test(String((e as { code?: unknown }).code ?? ""))) return true
+  }
+  return false
+}
+
 /** The client-safe body of any error; anything unexpected becomes INTERNAL with nothing leaked. */
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof AppError) return { code: err.code, message: err.message, ...err.details }
+  if (isStorageFailure(err)) {
+    return {
+      code: "UNAVAILABLE",
+      message: "The server cannot store data right now; retry shortly",
+      retryAfterMs: STORAGE_RETRY_MS,
+    }
+  }
   return { code: "INTERNAL", message: "Internal server error" }
 }
 

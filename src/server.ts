@@ -10,6 +10,7 @@ import { timeDatabase } from "./ops/dbTiming.ts"
 import { createLogger, droppedLines, type Logger } from "./ops/logger.ts"
 import { createMetrics, type Metrics, metricsEndpoint } from "./ops/metrics.ts"
 import { createDrain, gracefulStop, within } from "./ops/shutdown.ts"
+import { createStorageHealth } from "./ops/storageHealth.ts"
 import { VERSION } from "./ops/version.ts"
 import { resolveJwtSecret } from "./services/auth/secret.ts"
 import { createServices, type Services } from "./services/index.ts"
@@ -50,6 +51,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   })
   const services = createServices({ db: database.db, jwtSecret: secret, config })
   const drain = createDrain()
+  const storage = createStorageHealth(database.client, logger)
   // Not ready while stopping, so that a load balancer sends new clients elsewhere.
   const ready = async () => {
     if (drain.draining) return false
@@ -57,7 +59,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const query = database.client.execute("SELECT 1").then(() => {
       answered = true
     })
-    return (await within(query, 2000)) && answered
+    return (await within(query, 2000)) && answered && (await storage.ready())
   }
   const app = createApp({ services, config, logger, ready })
 
@@ -90,7 +92,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     bus: services.bus,
     droppedLogLines: () => droppedLines(logger),
   })
-  timeDatabase(database.client, metrics)
+  timeDatabase(database.client, metrics, storage.observeWrite)
   const serveMetrics = metricsEndpoint(metrics, config.metricsToken)
   const detach = attachSockets(io, services, logger, config, { metrics, drain })
 
