@@ -9,7 +9,7 @@ import { createApp } from "./http/app.ts"
 import { timeDatabase } from "./ops/dbTiming.ts"
 import { createLogger, droppedLines, type Logger } from "./ops/logger.ts"
 import { createMetrics, type Metrics, metricsEndpoint } from "./ops/metrics.ts"
-import { createDrain, gracefulStop, within } from "./ops/shutdown.ts"
+import { createDrain, gracefulStop, RECONNECT_AFTER_MS, within } from "./ops/shutdown.ts"
 import { createStorageHealth } from "./ops/storageHealth.ts"
 import { VERSION } from "./ops/version.ts"
 import { resolveJwtSecret } from "./services/auth/secret.ts"
@@ -161,6 +161,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
 
 const unavailable = () =>
   Response.json(
-    { error: { code: "UNAVAILABLE", message: "The server is shutting down" } },
+    {
+      error: {
+        code: "UNAVAILABLE",
+        message: "The server is shutting down",
+        retryAfterMs: RECONNECT_AFTER_MS,
+      },
+    },
     { status: 503, headers: { connection: "close", "retry-after": "1" } },
   )

@@ -8,24 +8,51 @@ import type { ChatServer } from "../contract.ts"
 import type { Database } from "../db.ts"
 import type { Logger } from "./logger.ts"
 
+/** How long clients are told to wait before reconnecting, and before sending a refused event again. */
+export const RECONNECT_AFTER_MS = 1000
+
+/**
+ * How long the server must have heard nothing before it disconnects the sockets. An answer can
+ * prompt a client's next send at once; a send still on the wire when the disconnect arrives would get
+ * no answer (the client drops its pending acknowledgements on disconnect). A client that honours
+ * `retryAfterMs` falls quiet after its UNAVAILABLE; this is long enough for the sends that the last
+ * answers prompted (a round trip) to arrive and be refused too.
+ */
+export const QUIET_BEFORE_DISCONNECT_MS = 300
+
 /** Counts work in flight and, once draining, says that new work must be refused. */
 export function createDrain() {
   let active = 0
   let draining = false
   let waiting: (() => void)[] = []
+  // Per client (a socket): work in flight, and when work last began or ended.
+  const clients = new WeakMap<object, { active: number; at: number }>()
 
   return {
     /** True once a stop has begun: refuse new requests, sessions and events. */
     get draining() {
       return draining
     },
-    /** Marks one piece of work as started; call the returned function when it is answered. */
-    begin(): () => void {
+    /**
+     * Marks one piece of work as started, for `client` if given; call the returned function when it
+     * is answered.
+     */
+    begin(client?: object): () => void {
       active++
+      const mine = client && (clients.get(client) ?? { active: 0, at: 0 })
+      if (client && mine) {
+        mine.active++
+        mine.at = performance.now()
+        clients.set(client, mine)
+      }
       let done = false
       return () => {
         if (done) return
         done = true
+        if (mine) {
+          mine.active--
+          mine.at = performance.now()
+        }
         if (--active === 0) {
           for (const resolve of waiting) resolve()
           waiting = []
@@ -34,6 +61,15 @@ export function createDrain() {
     },
     start(): void {
       draining = true
+    },
+    /** Resolves once `client` has nothing in flight and nothing began or ended for `ms`. */
+    async quiet(client: object, ms: number): Promise<void> {
+      for (;;) {
+        const mine = clients.get(client)
+        const wait = mine ? ms - (performance.now() - mine.at) : 0
+        if (wait <= 0 && !mine?.active) return
+        await new Promise((resolve) => setTimeout(resolve, Math.max(5, wait)))
+      }
     },
     /** Resolves once no work is in flight. */
     idle(): Promise<void> {
@@ -85,10 +121,18 @@ export async function gracefulStop(p: StopParts): Promise<boolean> {
   // No new connections; the open ones stay up until the end so acknowledgements still get out.
   p.server.stop(false).catch(() => {})
   // Tell clients first, so they stop sending and can pick another server.
-  p.io.emit("server_shutdown", { reconnectAfterMs: 1000 })
+  p.io.emit("server_shutdown", { reconnectAfterMs: RECONNECT_AFTER_MS })
 
   const answered = await within(p.drain.idle(), left())
   const committed = await within(p.flush(), left())
+  // Each socket once it is quiet, not while its next send may be on the wire: that one would be
+  // cut off unanswered. Whatever is still busy at the deadline is cut all the same.
+  const sockets = [...p.io.of("/").sockets.values()]
+  const quiet = sockets.map(async (s) => {
+    await p.drain.quiet(s, QUIET_BEFORE_DISCONNECT_MS)
+    s.disconnect(true)
+  })
+  await within(Promise.all(quiet), left())
   p.io.disconnectSockets(true)
   p.detach()
   // Remaining HTTP keep-alive connections are closed; this resolves quickly once the sockets are gone.

@@ -8,7 +8,7 @@ import type { AckPayload, ChatSocket } from "../contract.ts"
 import { AppError, type ErrorBody, parseInput, toErrorBody } from "../errors.ts"
 import type { Logger } from "../ops/logger.ts"
 import type { Metrics } from "../ops/metrics.ts"
-import type { Drain } from "../ops/shutdown.ts"
+import { type Drain, RECONNECT_AFTER_MS } from "../ops/shutdown.ts"
 import { type ClientEventName, clientEvents } from "../schemas/events.ts"
 
 type Ack = (response: unknown) => void
@@ -56,7 +56,7 @@ export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) 
       // Socket.IO passes the acknowledgement last; a client may send it without a payload.
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined
       const started = performance.now()
-      const done = ops.drain.begin()
+      const done = ops.drain.begin(socket)
       const fields = {
         event,
         outcome: "ok" as string,
@@ -68,7 +68,9 @@ export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) 
       try {
         // Refused, not dropped: the client knows to send it again once reconnected.
         if (ops.drain.draining)
-          throw new AppError("UNAVAILABLE", "The server is shutting down; retry shortly")
+          throw new AppError("UNAVAILABLE", "The server is shutting down; retry shortly", {
+            retryAfterMs: RECONNECT_AFTER_MS,
+          })
         const result = await action(parseInput(schema, args[0]) as never)
         fields.conversationId ??= conversationOf(result)
         ack?.({ ok: true, ...result })
