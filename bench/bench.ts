@@ -8,6 +8,7 @@ import { runHistory } from "./history.ts"
 import { machineFacts } from "./machine.ts"
 import { removeServerFiles, type TargetKind, withServer } from "./servers.ts"
 import { runStartup } from "./startup.ts"
+import { runStorm } from "./storm.ts"
 import { runSync } from "./sync.ts"
 import { type WorkerMode, WorkerPool } from "./worker-pool.ts"
 
@@ -95,6 +96,10 @@ export async function runBench(opts: BenchOptions = {}): Promise<ScenarioReport[
         "connections",
         await withServer("real", external, (t) => runConnections(t, workers, size.connections)),
       )
+    },
+    storm: async () => {
+      log(`storm: ${size.storm} sockets connect, join and close`)
+      report("storm", await withServer("real", external, (t) => runStorm(t, workers, size.storm)))
     },
     history: async () => {
       if (opts.url) return skip("history", "needs a locally started server (writes its database file)")

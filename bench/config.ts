@@ -8,6 +8,7 @@ export const SCENARIOS = [
   "fanout",
   "fanout-large",
   "connections",
+  "storm",
   "history",
   "sync",
   "startup",
@@ -18,6 +19,8 @@ export type Sizes = {
   fanout: FanoutParams
   fanoutLarge: FanoutParams
   connections: number
+  /** Sockets that connect, join and close at once. */
+  storm: number
   historyMessages: number
   historyRequests: number // timed requests per position (newest, middle, oldest)
   startupRuns: number
@@ -29,6 +32,7 @@ export function sizes(quick: boolean): Sizes {
         fanout: { clients: 20, members: 5, messages: 5 },
         fanoutLarge: { clients: 40, members: 10, messages: 5 },
         connections: 200,
+        storm: 200,
         historyMessages: 20_000,
         historyRequests: 20,
         startupRuns: 1,
@@ -37,6 +41,7 @@ export function sizes(quick: boolean): Sizes {
         fanout: { clients: 200, members: 10, messages: 50 },
         fanoutLarge: { clients: 1000, members: 10, messages: 20 },
         connections: 10_000,
+        storm: 1000,
         historyMessages: 1_000_000,
         historyRequests: 1000,
         startupRuns: 3,

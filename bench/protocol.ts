@@ -32,6 +32,8 @@ export type ToWorker =
       identities: { userId: number; token: string }[]
       count: number
       connectConcurrency: number
+      /** A conversation each socket joins once connected (the storm scenario). */
+      join?: number
     }
   | { type: "idle-check" }
   | { type: "close-all" }

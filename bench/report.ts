@@ -5,6 +5,7 @@ import type { FanoutResult } from "./fanout.ts"
 import type { HistoryResult } from "./history.ts"
 import { NOISY_OTHERS_PERCENT } from "./meters.ts"
 import type { StartupResult } from "./startup.ts"
+import type { StormResult } from "./storm.ts"
 import type { SyncResult } from "./sync.ts"
 
 function table(header: string[], rows: (string | number | null | undefined)[][]): string {
@@ -63,6 +64,16 @@ export function formatReports(reports: ScenarioReport[]): string {
         `warning: other processes used >= ${NOISY_OTHERS_PERCENT}% of a core during ${names}: figures and ratios are unreliable`,
       )
     }
+  }
+  for (const r of reports.filter((x) => x.scenario === "storm" && x.result)) {
+    const c = r.result as StormResult
+    out.push("", "storm (sockets connect, join one conversation, close; RSS read 4 s after the last close)")
+    out.push(
+      table(
+        ["sockets", "connected", "RSS idle MB", "RSS peak MB", "RSS after MB", "check"],
+        [[c.sockets, c.connected, c.rssIdleMB, c.rssPeakMB, c.rssAfterMB, verdict(r)]],
+      ),
+    )
   }
   for (const r of reports.filter((x) => x.scenario === "connections" && x.result)) {
     const c = r.result as ConnectionsResult

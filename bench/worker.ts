@@ -37,14 +37,14 @@ async function handle(cmd: ToWorker): Promise<void> {
       const slots = Array.from({ length: cmd.count }, (_, i) => cmd.identities[i % cmd.identities.length])
       await pool(slots, cmd.connectConcurrency, async (who) => {
         try {
-          idle.push(
-            await connect(
-              cmd.kind,
-              cmd.url,
-              { userId: who?.userId ?? 0, token: who?.token ?? "", room: 0 },
-              30_000,
-            ),
+          const conn = await connect(
+            cmd.kind,
+            cmd.url,
+            { userId: who?.userId ?? 0, token: who?.token ?? "", room: 0 },
+            30_000,
           )
+          idle.push(conn)
+          if (cmd.join !== undefined) await conn.join(cmd.join)
         } catch (err) {
           failed++
           if (errors.length < 5) errors.push(String(err))

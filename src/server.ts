@@ -8,6 +8,7 @@ import { type Database, openDatabase } from "./db.ts"
 import { createApp } from "./http/app.ts"
 import { timeDatabase } from "./ops/dbTiming.ts"
 import { createLogger, droppedLines, type Logger } from "./ops/logger.ts"
+import { createMemoryRelief } from "./ops/memoryRelief.ts"
 import { createMetrics, type Metrics, metricsEndpoint } from "./ops/metrics.ts"
 import { createDrain, gracefulStop, RECONNECT_AFTER_MS, within } from "./ops/shutdown.ts"
 import { createStorageHealth } from "./ops/storageHealth.ts"
@@ -79,6 +80,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       : undefined,
   })
   io.bind(engine)
+  // Every Engine.IO session that ends, authenticated or not, counts towards a collection after a storm.
+  const relief = createMemoryRelief()
+  engine.on("connection", (conn: { once(event: "close", listener: () => void): void }) =>
+    conn.once("close", () => relief.socketClosed()),
+  )
   const gate = createSessionGate({
     engine,
     io,
@@ -144,6 +150,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     metrics,
     database,
     stop() {
+      relief.stop()
       stopping ??= gracefulStop({
         server,
         io,
