@@ -128,3 +128,13 @@ export const conversationEvents = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
 )
+
+/**
+ * Single tokens revoked before their expiry (logout): refused until `expires_at`, when the token
+ * would be refused anyway and the row can go. Logout everywhere bumps `users.token_version` instead.
+ */
+export const revokedTokens = sqliteTable("revoked_tokens", {
+  // The token's `jti` claim.
+  tokenId: text("token_id").primaryKey(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+})

@@ -43,6 +43,8 @@ export type ServerToClientEvents = {
 export interface SocketData {
   user: PublicUser
   tokenExpiresAt: number
+  /** The id of the token it authenticated with, so that revoking the token closes the socket. */
+  tokenId?: string
 }
 
 // biome-ignore lint/complexity/noBannedTypes: no inter-server events yet

@@ -17,6 +17,8 @@ export interface DomainEvents {
   conversation_unblocked: { conversationId: number; userId: number; type: "group" | "direct" }
   /** Every token of the user was revoked: their sockets must go. */
   sessions_revoked: { userId: number }
+  /** One token was revoked (logout): the sockets it opened must go. */
+  token_revoked: { userId: number; tokenId: string }
 }
 
 type Listener<T> = (payload: T) => void

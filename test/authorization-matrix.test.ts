@@ -127,7 +127,8 @@ const HTTP_OPS: HttpOp[] = [
     pure: true,
     body: (c, w) => ({ email: (c.user ?? w.admin).email, password: QUICK_PASSWORD }),
   },
-  { name: "POST /api/auth/logout", rule: "public", okStatus: 200, pure: true },
+  // Public (it always clears the cookie), and not pure: it revokes the token it carries.
+  { name: "POST /api/auth/logout", rule: "public", okStatus: 200 },
   { name: "POST /api/auth/logout-all", rule: "user", okStatus: 200 },
   {
     name: "POST /api/auth/password",

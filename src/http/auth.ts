@@ -1,6 +1,6 @@
 /** Accounts over HTTP: register, login, logout (here or everywhere), password change, who am I. */
 import { type Context, Hono } from "hono"
-import { deleteCookie, setCookie } from "hono/cookie"
+import { deleteCookie, getCookie, setCookie } from "hono/cookie"
 import type { Config } from "../config.ts"
 import { changePasswordInput, loginInput, registerInput } from "../schemas/inputs.ts"
 import type { Services } from "../services/index.ts"
@@ -8,7 +8,7 @@ import { toPublicUser, type UserRow } from "../services/userService.ts"
 import { clientAddress } from "./clientAddress.ts"
 import { type AppEnv, readJson } from "./env.ts"
 import { cookieRouteGuard } from "./origin.ts"
-import { requireAuth } from "./requireAuth.ts"
+import { requestToken, requireAuth } from "./requireAuth.ts"
 
 const isHttps = (c: Context) =>
   new URL(c.req.url).protocol === "https:" ||
@@ -58,7 +58,17 @@ export function authRoutes(services: Services, config: Config) {
     }
   })
 
-  app.post("/auth/logout", (c) => {
+  // Revokes the token the request carries (bearer or cookie) and closes the sockets it opened; a
+  // token that no longer works has nothing left to revoke, and the answer is the same.
+  app.post("/auth/logout", async (c) => {
+    const { token } = requestToken(c.req.header("authorization"), getCookie(c, "token"))
+    const session = token ? await services.sessions.fromToken(token).catch(() => undefined) : undefined
+    const tokenId = session?.claims.tokenId
+    if (session && tokenId) {
+      await services.revocations.revoke(tokenId, session.claims.expiresAt * 1000)
+      services.bus.emit("token_revoked", { userId: session.user.id, tokenId })
+      c.var.log.info({ event: "logout", userId: session.user.id }, "token revoked")
+    }
     deleteCookie(c, "token", { path: "/", secure: isHttps(c) })
     return c.json({ ok: true })
   })

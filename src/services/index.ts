@@ -7,6 +7,7 @@ import { createLoginThrottle } from "../stores/loginThrottle.ts"
 import { createMembership } from "../stores/membership.ts"
 import { createMemoryPresence } from "../stores/presence.ts"
 import { createTokenBucket } from "../stores/rateLimits.ts"
+import { createRevocations } from "./auth/revocations.ts"
 import { createSessions } from "./auth/sessions.ts"
 import { createTokens } from "./auth/tokens.ts"
 import { createConversationService } from "./conversationService.ts"
@@ -31,7 +32,8 @@ export function createServices({ db, jwtSecret, config }: ServiceOptions) {
   const membership = createMembership(db)
   const users = createUserService(db, config.passwordHashing)
   const tokens = createTokens({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds })
-  const sessions = createSessions(tokens, users)
+  const revocations = createRevocations(db)
+  const sessions = createSessions(tokens, users, revocations)
   const limits = {
     send: createTokenBucket({
       perSecond: rateLimit.messagesPerSecond,
@@ -92,6 +94,7 @@ export function createServices({ db, jwtSecret, config }: ServiceOptions) {
     users,
     tokens,
     sessions,
+    revocations,
     conversations,
     participants,
     settings,

@@ -59,6 +59,7 @@ export function authenticateSocket({
       // The socket's user goes out in broadcasts (sender, by, user_joined): as others see it.
       socket.data.user = asSeenByOthers(toPublicUser(user))
       socket.data.tokenExpiresAt = claims.expiresAt * 1000
+      socket.data.tokenId = claims.tokenId
       next()
     } catch (err) {
       const body = toErrorBody(err)

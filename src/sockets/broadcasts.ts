@@ -59,6 +59,13 @@ export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void
       io.to(userRoom(userId)).emit("conversation_unblocked", { conversationId })
     }),
     bus.on("sessions_revoked", ({ userId }) => io.in(userRoom(userId)).disconnectSockets(true)),
+    bus.on("token_revoked", ({ userId, tokenId }) => {
+      const nsp = io.of("/")
+      for (const id of nsp.adapter.rooms.get(userRoom(userId)) ?? []) {
+        const socket = nsp.sockets.get(id)
+        if (socket?.data.tokenId === tokenId) socket.disconnect(true)
+      }
+    }),
   ]
   return () => {
     pointers.stop()

@@ -125,7 +125,14 @@ export async function buildWorld(h: TestServer): Promise<World> {
   return { ...u, ...g, ...d }
 }
 
-const TABLES = ["users", "conversations", "conversation_participants", "messages", "message_reads"]
+const TABLES = [
+  "users",
+  "conversations",
+  "conversation_participants",
+  "messages",
+  "message_reads",
+  "revoked_tokens",
+]
 
 /** Every row of every table, to compare before and after a refused action. */
 export function snapshot(h: TestServer): Record<string, unknown[]> {

@@ -1,4 +1,5 @@
 /** Signs and verifies the HS256 session tokens that HTTP and sockets both accept. */
+import { randomBytes } from "node:crypto"
 import { sign, verify } from "hono/jwt"
 import { JwtTokenExpired, JwtTokenSignatureMismatched } from "hono/utils/jwt/types"
 import { AppError } from "../../errors.ts"
@@ -9,6 +10,8 @@ export interface TokenClaims {
   version: number
   /** Seconds since the epoch. */
   expiresAt: number
+  /** The token's own id (`jti`), to revoke it alone; absent from tokens issued before it existed. */
+  tokenId?: string
 }
 
 export interface Tokens {
@@ -20,6 +23,7 @@ export interface Tokens {
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 /** The only subject the server issues: a user id in canonical decimal, as a string. */
 const SUBJECT = /^[1-9][0-9]{0,15}$/
+const TOKEN_ID = /^[A-Za-z0-9_-]{16,64}$/
 
 /** The user id of a subject in exactly the form `issue` writes it, or undefined. */
 function subjectId(sub: unknown): number | undefined {
@@ -43,7 +47,13 @@ export function createTokens({ secret, ttlSeconds }: { secret: string; ttlSecond
       const now = Math.floor(Date.now() / 1000)
       const expiresAt = now + ttlSeconds
       const token = await sign(
-        { sub: String(userId), ver: version, iat: now, exp: expiresAt },
+        {
+          sub: String(userId),
+          ver: version,
+          iat: now,
+          exp: expiresAt,
+          jti: randomBytes(16).toString("base64url"),
+        },
         await key,
         "HS256",
       )
@@ -66,11 +76,12 @@ export function createTokens({ secret, ttlSeconds }: { secret: string; ttlSecond
       }
       // Only the exact form issued: Number() would also take ["1"], "0x1", "1.0", " 1 " or "1e0".
       const userId = subjectId(payload.sub)
-      const { ver, exp } = payload
-      if (userId === undefined || !Number.isSafeInteger(ver) || typeof exp !== "number") {
+      const { ver, exp, jti } = payload
+      const badId = jti !== undefined && (typeof jti !== "string" || !TOKEN_ID.test(jti))
+      if (userId === undefined || !Number.isSafeInteger(ver) || typeof exp !== "number" || badId) {
         throw new AppError("UNAUTHORIZED", "Authentication token is malformed")
       }
-      return { userId, version: ver as number, expiresAt: exp }
+      return { userId, version: ver as number, expiresAt: exp, tokenId: jti as string | undefined }
     },
   }
 }
