@@ -9,6 +9,7 @@ import type { Config } from "../config.ts"
 import { AppError, codeOfStatus, ERROR_STATUS, toErrorBody } from "../errors.ts"
 import type { Logger } from "../ops/logger.ts"
 import type { Services } from "../services/index.ts"
+import { apiDocRoutes } from "./apiDocs.ts"
 import { authRoutes } from "./auth.ts"
 import { conversationRoutes } from "./conversations.ts"
 import type { AppEnv } from "./env.ts"
@@ -67,6 +68,7 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
   app.get("/healthz", (c) => c.json({ ok: true }))
   app.get("/readyz", async (c) => ((await ready()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)))
 
+  app.route("/api", apiDocRoutes())
   app.route("/api", authRoutes(services, config))
   app.route("/api/conversations", conversationRoutes(services, config))
 
