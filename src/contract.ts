@@ -6,6 +6,7 @@ import type { Server, Socket } from "socket.io"
 import type { z } from "zod"
 import type { ErrorBody } from "./errors.ts"
 import type { clientEvents, serverEvents } from "./schemas/events.ts"
+import type * as input from "./schemas/inputs.ts"
 import type * as wire from "./schemas/wire.ts"
 
 export type PublicUser = z.output<typeof wire.publicUser>
@@ -20,6 +21,14 @@ export type StoredEvent = z.output<typeof wire.storedEvent>
 export type EventsPage = z.output<typeof wire.eventsPage>
 export type SyncResult = z.output<typeof wire.syncResult>
 export type ParticipantPointers = z.output<typeof wire.participantPointers>
+export type Session = z.output<typeof wire.session>
+export type HistoryPage = z.output<typeof wire.historyPage>
+
+/** What a client may send in HTTP bodies (the schemas' input: defaults may be left out). */
+export type RegisterBody = z.input<typeof input.registerInput>
+export type LoginBody = z.input<typeof input.loginInput>
+export type ChangePasswordBody = z.input<typeof input.changePasswordInput>
+export type CreateConversationBody = z.input<typeof input.createConversationInput>
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody }
 type AckFn<T extends object = object> = (response: Ack<T>) => void

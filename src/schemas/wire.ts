@@ -146,3 +146,9 @@ export const syncResult = z.object({
   /** Listed conversations the caller can no longer see (left, removed, or never a member). */
   gone: z.array(z.number()),
 })
+
+/** Register, login and password change: the user and a fresh token (also set as the `token` cookie). */
+export const session = z.object({ user: publicUser, token: z.string() })
+
+/** A page of history, newest first; `nextBefore` is the next page's `before`, null at the oldest end. */
+export const historyPage = z.object({ messages: z.array(message), nextBefore: z.number().nullable() })

@@ -1,0 +1,108 @@
+/** The HTTP API through fetch: accounts, conversations, history and sync pages, typed from the contract. */
+import type {
+  AckPayload,
+  ChangePasswordBody,
+  ClientPayload,
+  Conversation,
+  ConversationSummary,
+  CreateConversationBody,
+  EventsPage,
+  HistoryPage,
+  LoginBody,
+  Message,
+  PublicUser,
+  RegisterBody,
+  Session,
+} from "../src/contract.ts"
+import { CauserieError } from "./errors.ts"
+
+export interface HttpOptions {
+  /** The server's origin, e.g. `https://chat.example.com`. */
+  url: string
+  /** A token from an earlier session; register and login set it. */
+  token?: string
+  /** Another fetch (a test double, or one with a proxy); the global one by default. */
+  fetch?: typeof fetch
+}
+
+type SendBody = Omit<ClientPayload<"send_message">, "conversationId">
+
+/** HTTP helpers that keep the session token of the last register or login. */
+export function createHttp({ url, token: initial, fetch: fetchFn = globalThis.fetch }: HttpOptions) {
+  let token = initial
+  const base = url.replace(/\/+$/, "")
+
+  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetchFn(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    const json = text ? JSON.parse(text) : undefined
+    if (!res.ok) {
+      const error = json?.error ?? { code: "INTERNAL", message: `${res.status} ${res.statusText}` }
+      throw new CauserieError(error, res.status)
+    }
+    return json as T
+  }
+  const keep = (session: Session) => {
+    token = session.token
+    return session
+  }
+  const query = (params: Record<string, string | number | boolean | undefined>) => {
+    const entries = Object.entries(params).filter(([, v]) => v !== undefined)
+    return entries.length
+      ? `?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)]))}`
+      : ""
+  }
+  const conversation = (id: number) => `/api/conversations/${id}`
+
+  return {
+    /** The token requests carry (and the socket should use). */
+    get token() {
+      return token
+    },
+    register: async (body: RegisterBody) => keep(await call<Session>("POST", "/api/auth/register", body)),
+    login: async (body: LoginBody) => keep(await call<Session>("POST", "/api/auth/login", body)),
+    logout: async () => {
+      await call("POST", "/api/auth/logout")
+      token = undefined
+    },
+    /** Revokes every token of the user and disconnects all their sockets. */
+    logoutAll: async () => {
+      await call("POST", "/api/auth/logout-all")
+      token = undefined
+    },
+    changePassword: async (body: ChangePasswordBody) =>
+      keep(await call<Session>("POST", "/api/auth/password", body)),
+    me: () => call<{ user: PublicUser }>("GET", "/api/me"),
+
+    conversations: {
+      create: (body: CreateConversationBody) => call<Conversation>("POST", "/api/conversations", body),
+      list: async (options: { includeBlocked?: boolean } = {}) =>
+        (await call<{ conversations: ConversationSummary[] }>("GET", `/api/conversations${query(options)}`))
+          .conversations,
+      get: (id: number) => call<Conversation>("GET", conversation(id)),
+      /** A page of history, newest first; pass `nextBefore` as `before` for the next. */
+      history: (id: number, page: { before?: number; limit?: number } = {}) =>
+        call<HistoryPage>("GET", `${conversation(id)}/messages${query(page)}`),
+      /** The stored events after `after`, oldest first (one sync page). */
+      events: (id: number, page: { after?: number; limit?: number } = {}) =>
+        call<EventsPage>("GET", `${conversation(id)}/events${query(page)}`),
+      /** Sends over HTTP; give a clientMessageId to make a retry safe. */
+      send: (id: number, body: SendBody) =>
+        call<{ message: Message; duplicate: boolean }>("POST", `${conversation(id)}/messages`, body),
+      markRead: (id: number, seq: number) =>
+        call<AckPayload<"mark_read">>("POST", `${conversation(id)}/read`, { seq }),
+      markDelivered: (id: number, seq: number) =>
+        call<AckPayload<"mark_delivered">>("POST", `${conversation(id)}/delivered`, { seq }),
+    },
+  }
+}
+
+export type CauserieHttp = ReturnType<typeof createHttp>
