@@ -19,6 +19,7 @@ import { attachSockets } from "./sockets/index.ts"
 import { liveCounts } from "./sockets/rooms.ts"
 import { createSessionGate } from "./sockets/sessionGate.ts"
 import { topicAdapter } from "./sockets/topicAdapter.ts"
+import docsPage from "./web/docs/index.html"
 
 export interface RunningServer {
   /** The port actually bound (useful with port 0). */
@@ -107,6 +108,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     port: config.port,
     hostname: config.host,
     idleTimeout,
+    // The API documents' page: Bun bundles it (and `bun build --compile` embeds it), so it needs no network.
+    routes: { "/docs": docsPage },
+    // Production bundling of the page (no hot reload, no dev overlay), from source as from the executable.
+    development: false,
     // Huge bodies are cut before they are buffered; up to this size the engine and the API answer
     // an oversized one with their own error (the API: PAYLOAD_TOO_LARGE).
     maxRequestBodySize: Math.max(1024 * 1024, 4 * config.maxHttpBufferSize),

@@ -136,6 +136,36 @@ describe("the executable, alone in an empty folder", () => {
   })
 })
 
+describe("the executable's documentation page", () => {
+  test("/docs, its embedded assets and both API documents come from the executable, nothing from elsewhere", async () => {
+    const child = Bun.spawn([bin], {
+      cwd: dir,
+      env: bare({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: "./docs-data" }),
+      stdout: "pipe",
+      stderr: "pipe",
+    })
+    try {
+      const start = await nextLine(readLines(child.stdout), (l) => l.event === "start")
+      const url = start.url as string
+      const page = await fetch(`${url}/docs`)
+      expect(page.status).toBe(200)
+      const html = await page.text()
+      const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!)
+      expect(assets.length).toBeGreaterThanOrEqual(2)
+      for (const asset of [...assets, "/api/asyncapi.json"]) {
+        // Same origin only: a relative address, never another host (no CDN, no web font).
+        expect(new URL(asset, url).origin).toBe(new URL(url).origin)
+        const res = await fetch(new URL(asset, url))
+        expect({ asset, status: res.status }).toEqual({ asset, status: 200 })
+        if (!asset.startsWith("/api/"))
+          expect((await res.text()).match(/https?:\/\/[\w.-]+/g) ?? []).toEqual([])
+      }
+    } finally {
+      child.kill("SIGKILL")
+    }
+  })
+})
+
 /** The JSON log lines of a stream, as they come. */
 async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<Record<string, unknown>> {
   const decoder = new TextDecoder()
