@@ -26,6 +26,8 @@ export interface RunningServer {
   port: number
   url: string
   io: ChatServer
+  /** The Hono application: its routes are what the OpenAPI document lists. */
+  app: ReturnType<typeof createApp>
   services: Services
   logger: Logger
   metrics: Metrics
@@ -150,6 +152,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     port,
     url: `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`,
     io,
+    app,
     services,
     logger,
     metrics,

@@ -152,7 +152,7 @@ describe("the executable's documentation page", () => {
       const html = await page.text()
       const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!)
       expect(assets.length).toBeGreaterThanOrEqual(2)
-      for (const asset of [...assets, "/api/asyncapi.json"]) {
+      for (const asset of [...assets, "/api/openapi.json", "/api/asyncapi.json"]) {
         // Same origin only: a relative address, never another host (no CDN, no web font).
         expect(new URL(asset, url).origin).toBe(new URL(url).origin)
         const res = await fetch(new URL(asset, url))

@@ -5,6 +5,7 @@ import { cors } from "hono/cors"
 import { HTTPException } from "hono/http-exception"
 import { requestId } from "hono/request-id"
 import { secureHeaders } from "hono/secure-headers"
+import { z } from "zod"
 import type { Config } from "../config.ts"
 import { AppError, codeOfStatus, ERROR_STATUS, toErrorBody } from "../errors.ts"
 import type { Logger } from "../ops/logger.ts"
@@ -12,6 +13,7 @@ import type { Services } from "../services/index.ts"
 import { apiDocRoutes } from "./apiDocs.ts"
 import { authRoutes } from "./auth.ts"
 import { conversationRoutes } from "./conversations.ts"
+import { describe } from "./describe.ts"
 import type { AppEnv } from "./env.ts"
 
 export interface AppDeps {
@@ -65,10 +67,30 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
     }),
   )
 
-  app.get("/healthz", (c) => c.json({ ok: true }))
-  app.get("/readyz", async (c) => ((await ready()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)))
+  const health = z.object({ ok: z.boolean() })
+  app.get(
+    "/healthz",
+    describe({ tag: "Operations", summary: "Alive", auth: false, ok: { 200: ["The process runs", health] } }),
+    (c) => c.json({ ok: true }),
+  )
+  app.get(
+    "/readyz",
+    describe({
+      tag: "Operations",
+      summary: "Ready for traffic",
+      auth: false,
+      ok: {
+        200: ["The database answers", health],
+        503: ["The database does not answer, or the server is stopping", health],
+      },
+    }),
+    async (c) => ((await ready()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)),
+  )
 
-  app.route("/api", apiDocRoutes())
+  app.route(
+    "/api",
+    apiDocRoutes(() => app),
+  )
   app.route("/api", authRoutes(services, config))
   app.route("/api/conversations", conversationRoutes(services, config))
 

@@ -1,9 +1,14 @@
 /** A conversation's settings over HTTP: rename (admins) and the caller's own block. */
 import { Hono } from "hono"
 import { parseInput } from "../errors.ts"
+import { clientEvents } from "../schemas/events.ts"
 import { idParam, updateConversationInput } from "../schemas/inputs.ts"
 import type { Services } from "../services/index.ts"
+import { describe } from "./describe.ts"
 import { type AppEnv, readJson } from "./env.ts"
+
+const tag = "Conversations"
+const params = { id: "The conversation's id" }
 
 /** Routes under /api/conversations/:id (mounted after the auth guard). */
 export function conversationSettingsRoutes(services: Services) {
@@ -11,16 +16,39 @@ export function conversationSettingsRoutes(services: Services) {
   const { settings } = services
   const conversationId = (raw: string | undefined) => parseInput(idParam, raw)
 
-  app.patch("/:id", async (c) => {
-    const input = await readJson(c, updateConversationInput, {
-      conversationId: conversationId(c.req.param("id")),
-    })
-    return c.json(await settings.rename(c.var.user, input.conversationId, input.title))
-  })
-  app.post("/:id/block", async (c) =>
-    c.json(await settings.block(c.var.user, conversationId(c.req.param("id")))),
+  app.patch(
+    "/:id",
+    describe({
+      tag,
+      summary: "Rename a group (admin)",
+      description: "conversation_updated to the room.",
+      params,
+      body: { schema: updateConversationInput, omit: ["conversationId"] },
+      ok: { 200: ["The new title", clientEvents.update_conversation.ack] },
+      errors: ["FORBIDDEN", "NOT_FOUND", "RATE_LIMITED"],
+    }),
+    async (c) => {
+      const input = await readJson(c, updateConversationInput, {
+        conversationId: conversationId(c.req.param("id")),
+      })
+      return c.json(await settings.rename(c.var.user, input.conversationId, input.title))
+    },
   )
-  app.delete("/:id/block", async (c) =>
+  const block = (summary: string, description: string) =>
+    describe({
+      tag,
+      summary,
+      description,
+      params,
+      ok: { 200: ["Both sides' block state", clientEvents.block_conversation.ack] },
+      errors: ["FORBIDDEN", "NOT_FOUND"],
+    })
+  app.post(
+    "/:id/block",
+    block("Block", "conversation_blocked to my own devices; a blocked group's room is left."),
+    async (c) => c.json(await settings.block(c.var.user, conversationId(c.req.param("id")))),
+  )
+  app.delete("/:id/block", block("Unblock", "conversation_unblocked to my own devices."), async (c) =>
     c.json(await settings.unblock(c.var.user, conversationId(c.req.param("id")))),
   )
   return app
