@@ -90,6 +90,7 @@ function renderOpenApi(doc: Doc) {
         "span",
         undefined,
         el("span", "method", method.toUpperCase()),
+        " ",
         el("code", undefined, path),
       )
       entry(
@@ -169,7 +170,11 @@ else main.append(el("p", "error", "The OpenAPI document could not be loaded."))
 if (asyncapi) renderAsyncApi(asyncapi)
 else main.append(el("p", "error", "The AsyncAPI document could not be loaded."))
 // The page was empty when the browser tried the address's #fragment: go there now.
-if (location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView()
+const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)))
+if (target) {
+  if (target instanceof HTMLDetailsElement) target.open = true
+  target.scrollIntoView()
+}
 
 function link(href: string) {
   const a = el("a", undefined, href) as HTMLAnchorElement
