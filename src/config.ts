@@ -69,6 +69,10 @@ const envSchema = z.object({
     .transform((v) => v === "true"),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "expected redis:// or rediss://")
+    .optional(),
   LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   // Hardening (issue 16): abuse limits and unauthenticated sessions.
   LOGIN_SLOWDOWN_AFTER: nonNegativeInt.default(5),
@@ -129,6 +133,8 @@ export type Config = {
   shutdownTimeoutMs: number
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string
+  /** Several nodes: Redis carries broadcasts and shared limits between them. Unset: one node, all in memory. */
+  redisUrl?: string
   /** "auto": pretty on an interactive terminal, JSON otherwise. */
   logFormat: "auto" | "json" | "pretty"
 }
@@ -182,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nativeBroadcast: e.NATIVE_BROADCAST,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsToken: e.METRICS_TOKEN,
+    redisUrl: e.REDIS_URL,
     logFormat: e.LOG_FORMAT,
   }
 }

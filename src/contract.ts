@@ -56,8 +56,10 @@ export interface SocketData {
   tokenId?: string
 }
 
-// biome-ignore lint/complexity/noBannedTypes: no inter-server events yet
-type InterServerEvents = {}
+/** Between nodes (several nodes on Redis): a conversation's membership changed on the sender. */
+export interface InterServerEvents {
+  membership_changed: (conversationId: number) => void
+}
 
 /** The typed Socket.IO server and socket of this application. */
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>

@@ -15,10 +15,13 @@ import { createStorageHealth } from "./ops/storageHealth.ts"
 import { VERSION } from "./ops/version.ts"
 import { resolveJwtSecret } from "./services/auth/secret.ts"
 import { createServices, type Services } from "./services/index.ts"
+import { clusterAdapter } from "./sockets/clusterAdapter.ts"
 import { attachSockets } from "./sockets/index.ts"
 import { liveCounts } from "./sockets/rooms.ts"
 import { createSessionGate } from "./sockets/sessionGate.ts"
 import { topicAdapter } from "./sockets/topicAdapter.ts"
+import { createRedisBuckets } from "./stores/redis/buckets.ts"
+import { connectRedis } from "./stores/redis/connection.ts"
 import docsPage from "./web/docs/index.html"
 
 export interface RunningServer {
@@ -44,6 +47,9 @@ export interface ServerOptions {
   logger?: Logger
 }
 
+/** How long another node's membership may be trusted from the cache, should an invalidation be lost. */
+const CLUSTER_MEMBERSHIP_TTL_MS = 5000
+
 /** Starts a Causerie server with `config`; `config.port` 0 picks a free port. */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel)
@@ -53,7 +59,15 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     authToken: config.databaseAuthToken,
     synchronous: config.databaseSynchronous,
   })
-  const services = createServices({ db: database.db, jwtSecret: secret, config })
+  // Several nodes share Redis: broadcasts, rate limits and membership changes go through it.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined
+  const services = createServices({
+    db: database.db,
+    jwtSecret: secret,
+    config,
+    buckets: redis && createRedisBuckets(redis.client),
+    membershipTtlMs: redis ? CLUSTER_MEMBERSHIP_TTL_MS : undefined,
+  })
   const drain = createDrain()
   const storage = createStorageHealth(database.client, logger)
   // Not ready while stopping, so that a load balancer sends new clients elsewhere.
@@ -63,14 +77,24 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const query = database.client.execute("SELECT 1").then(() => {
       answered = true
     })
-    return (await within(query, 2000)) && answered && (await storage.ready())
+    return (
+      (await within(query, 2000)) && answered && (await storage.ready()) && (!redis || (await redis.ready()))
+    )
   }
   const app = createApp({ services, config, logger, ready })
 
   // Known once Bun listens; until then (and with NATIVE_BROADCAST=false) rooms broadcast the usual way.
   let bunServer: Server<unknown> | undefined
   const io: ChatServer = new SocketIOServer({
-    ...(config.nativeBroadcast ? { adapter: topicAdapter(() => bunServer) } : {}),
+    ...(redis
+      ? {
+          adapter: clusterAdapter(redis.client, () =>
+            config.nativeBroadcast ? bunServer : undefined,
+          ) as never,
+        }
+      : config.nativeBroadcast
+        ? { adapter: topicAdapter(() => bunServer) }
+        : {}),
     // A session that has not authenticated by then is closed (sockets/sessionGate.ts).
     connectTimeout: config.pendingSessions.timeoutMs,
   })
@@ -83,6 +107,14 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       : undefined,
   })
   io.bind(engine)
+  if (redis) {
+    // A membership change on this node reaches the other nodes' caches at once (their short TTL
+    // covers a message lost while Redis was away).
+    services.membership.onInvalidate((conversationId) =>
+      io.serverSideEmit("membership_changed", conversationId),
+    )
+    io.on("membership_changed", (conversationId: number) => services.membership.forget(conversationId))
+  }
   // Every Engine.IO session that ends, authenticated or not, counts towards a collection after a storm.
   const relief = createMemoryRelief()
   engine.on("connection", (conn: { once(event: "close", listener: () => void): void }) =>
@@ -164,7 +196,14 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         io,
         drain,
         flush: () => services.messages.flush(),
-        detach,
+        detach: () => {
+          detach()
+          // The cluster adapter stops reading the stream; then the connection itself goes.
+          if (redis) {
+            void io.of("/").adapter.close()
+            void redis.close()
+          }
+        },
         database,
         logger,
         timeoutMs: config.shutdownTimeoutMs,

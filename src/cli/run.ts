@@ -15,7 +15,7 @@ import type { CliIO } from "./io.ts"
 export type CliResult = { exitCode: number } | { server: RunningServer; config: Config }
 
 // Secrets never come from flags: the process list shows every argument to every user.
-const SECRETS = new Set(["JWT_SECRET", "DATABASE_AUTH_TOKEN", "METRICS_TOKEN"])
+const SECRETS = new Set(["JWT_SECRET", "DATABASE_AUTH_TOKEN", "METRICS_TOKEN", "REDIS_URL"])
 const ALIASES: Record<string, string> = { db: "DATABASE_URL" }
 
 const flagOf = (setting: string) => setting.toLowerCase().replaceAll("_", "-")
@@ -150,7 +150,7 @@ Usage:
   causerie --help | --version
 
 Flags: each sets the environment variable beside it, and wins over it.
-Secrets come from the environment only: JWT_SECRET, DATABASE_AUTH_TOKEN, METRICS_TOKEN.
+Secrets come from the environment only: JWT_SECRET, DATABASE_AUTH_TOKEN, METRICS_TOKEN, REDIS_URL.
 ${flags.join("\n")}
 `
 }

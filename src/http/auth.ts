@@ -54,7 +54,7 @@ export function authRoutes(services: Services, config: Config) {
     }),
     async (c) => {
       const input = await readJson(c, registerInput)
-      limits.register.take(clientAddress(c, config.trustProxy))
+      await limits.register.consume(clientAddress(c, config.trustProxy))
       const user = await services.users.register(input)
       c.var.log.info({ event: "register", userId: user.id }, "user registered")
       return c.json(await startSession(c, user), 201)

@@ -130,7 +130,7 @@ export function createConversationService({
       creator: PublicUser,
       input: CreateConversationInput,
     ): Promise<{ conversation: Conversation; created: boolean }> {
-      createLimit.take(creator.id)
+      await createLimit.consume(creator.id)
       const others = [...new Set(input.participantIds)].filter((id) => id !== creator.id)
       if (input.type === "direct" && others.length !== 1) {
         throw new AppError(

@@ -41,7 +41,7 @@ export function createConversationSettings({ db, bus, membership, changeLimit }:
     /** Admin: renames a group. */
     async rename(actor: PublicUser, conversationId: number, title: string | null) {
       await membership.requireAdmin(conversationId, actor.id)
-      changeLimit.take(actor.id)
+      await changeLimit.consume(actor.id)
       const results = await commit(db, [
         db.update(conversations).set({ title }).where(eq(conversations.id, conversationId)),
         ...storeEvent(conversationId, "conversation_updated", { title, by: actor }),

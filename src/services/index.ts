@@ -6,7 +6,7 @@ import { EventBus } from "../events.ts"
 import { createLoginThrottle } from "../stores/loginThrottle.ts"
 import { createMembership } from "../stores/membership.ts"
 import { createMemoryPresence } from "../stores/presence.ts"
-import { createTokenBucket } from "../stores/rateLimits.ts"
+import { type BucketStore, createMemoryBuckets, createTokenBucket } from "../stores/rateLimits.ts"
 import { createRevocations } from "./auth/revocations.ts"
 import { createSessions } from "./auth/sessions.ts"
 import { createTokens } from "./auth/tokens.ts"
@@ -22,25 +22,40 @@ export interface ServiceOptions {
   db: Db
   jwtSecret: string
   config: Pick<Config, "jwtTtlSeconds" | "maxParticipants" | "rateLimit" | "passwordHashing">
+  /** Where rate-limit buckets live: this process's memory unless several nodes share Redis. */
+  buckets?: BucketStore
+  /** How long a cached membership may be trusted (several nodes); forever by default. */
+  membershipTtlMs?: number
 }
 
 /** All services, sharing one event bus, presence store and membership cache. */
-export function createServices({ db, jwtSecret, config }: ServiceOptions) {
+export function createServices({
+  db,
+  jwtSecret,
+  config,
+  buckets: sharedBuckets,
+  membershipTtlMs,
+}: ServiceOptions) {
   const { rateLimit } = config
   const bus = new EventBus()
   const presence = createMemoryPresence()
-  const membership = createMembership(db)
+  const membership = createMembership(db, { ttlMs: membershipTtlMs })
   const users = createUserService(db, config.passwordHashing)
   const tokens = createTokens({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds })
   const revocations = createRevocations(db)
   const sessions = createSessions(tokens, users, revocations)
+  const buckets = sharedBuckets ?? createMemoryBuckets()
   const limits = {
     send: createTokenBucket({
+      name: "send",
+      store: buckets,
       perSecond: rateLimit.messagesPerSecond,
       burst: rateLimit.messagesBurst,
       what: "messages",
     }),
     join: createTokenBucket({
+      name: "join",
+      store: buckets,
       perSecond: rateLimit.joinsPerSecond,
       burst: rateLimit.joinsBurst,
       what: "joins",
@@ -52,16 +67,22 @@ export function createServices({ db, jwtSecret, config }: ServiceOptions) {
       maxDelayMs: rateLimit.loginSlowdownMaxSeconds * 1000,
     }),
     register: createTokenBucket({
+      name: "register",
+      store: buckets,
       perSecond: rateLimit.registrationsPerHour / 3600,
       burst: Math.max(1, rateLimit.registrationsPerHour),
       what: "registrations from this address",
     }),
     create: createTokenBucket({
+      name: "create",
+      store: buckets,
       perSecond: rateLimit.conversationsPerMinute / 60,
       burst: Math.max(1, rateLimit.conversationsPerMinute),
       what: "new conversations",
     }),
     change: createTokenBucket({
+      name: "change",
+      store: buckets,
       perSecond: rateLimit.changesPerMinute / 60,
       burst: Math.max(1, rateLimit.changesPerMinute),
       what: "conversation changes",

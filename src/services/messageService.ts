@@ -53,7 +53,7 @@ export function createMessageService({ db, membership, bus, sendLimit }: Message
       const stored = await earlier(sender, input)
       if (stored) return stored
       await membership.requireUnblocked(input.conversationId, sender.id)
-      sendLimit.take(sender.id)
+      await sendLimit.consume(sender.id)
       if (input.replyToMessageId != null) {
         const target = await db.query.messages.findFirst({
           columns: { conversationId: true },

@@ -83,7 +83,7 @@ export function createParticipantService({
       userIds: number[],
     ): Promise<{ added: Participant[] }> {
       const { state } = await membership.requireAdmin(conversationId, actor.id)
-      changeLimit.take(actor.id)
+      await changeLimit.consume(actor.id)
       const fresh = [...new Set(userIds)].filter((id) => !state.members.has(id))
       const people = await conversationService.newcomers(fresh, state.members.size, {
         callerId: actor.id,
@@ -102,7 +102,7 @@ export function createParticipantService({
     /** Admin: removes a participant (for oneself, use `leave`). */
     async remove(actor: PublicUser, conversationId: number, userId: number) {
       const { state } = await membership.requireAdmin(conversationId, actor.id)
-      changeLimit.take(actor.id)
+      await changeLimit.consume(actor.id)
       if (!state.members.has(userId)) throw new AppError("NOT_FOUND", `User ${userId} is not a participant`)
       await depart(conversationId, userId, actor, userId === actor.id ? "left" : "removed")
       return { conversationId, userId }
@@ -111,7 +111,7 @@ export function createParticipantService({
     /** Admin: promotes or demotes; a group always keeps at least one admin. */
     async setRole(actor: PublicUser, conversationId: number, userId: number, role: Role) {
       const { state } = await membership.requireAdmin(conversationId, actor.id)
-      changeLimit.take(actor.id)
+      await changeLimit.consume(actor.id)
       const target = state.members.get(userId)
       if (!target) throw new AppError("NOT_FOUND", `User ${userId} is not a participant`)
       const admins = [...state.members.values()].filter((m) => m.role === "admin").length

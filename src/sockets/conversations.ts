@@ -11,7 +11,7 @@ export function registerConversationEvents({ socket, services, on }: SocketDeps)
 
   on("join_conversation", async ({ conversationId }) => {
     await services.membership.requireListening(conversationId, user.id)
-    services.limits.join.take(user.id)
+    await services.limits.join.consume(user.id)
     const room = conversationRoom(conversationId)
     const already = socket.rooms.has(room)
     await socket.join(room)

@@ -20,7 +20,7 @@ interface EngineSocket {
   once(event: "upgrade", listener: () => void): void
 }
 
-interface Packet {
+export interface Packet {
   type: number
   data?: unknown[]
   nsp?: string
@@ -28,114 +28,129 @@ interface Packet {
 
 const EVENT = 2
 
-/** An adapter class bound to the Bun server that will publish (known once it listens). */
+/** What native publishing adds to an adapter. */
+export interface NativeTopics {
+  /** Publishes a one-room broadcast to this node's members natively; false when it cannot. */
+  publishLocally(packet: Packet, opts: BroadcastOptions): boolean
+}
+
+/**
+ * Makes an adapter's room membership mirror Bun topics and its local one-room broadcasts go out
+ * through Bun's publish. Works on any Socket.IO adapter, the in-memory one or a cluster one (which
+ * then only decides what also goes to the other nodes).
+ */
+export function withNativeTopics(
+  adapter: Adapter & { published?: number },
+  server: () => Server<unknown> | undefined,
+): NativeTopics {
+  /** Members of a room that are not on a WebSocket yet: while any remain, the room cannot publish. */
+  const polling = new Map<Room, Set<SocketId>>()
+  /** Sockets already waiting for their upgrade: one listener each, however often they join. */
+  const awaitingUpgrade = new Set<SocketId>()
+  const engine = (id: SocketId) => adapter.nsp.sockets.get(id)?.conn as EngineSocket | undefined
+  const wsOf = (id: SocketId) => {
+    const transport = engine(id)?.transport
+    return transport?.name === "websocket" ? transport.socket : undefined
+  }
+  const topic = (room: Room) => `${adapter.nsp.name}#${room}`
+  const unmarkPolling = (room: Room, id: SocketId) => {
+    const set = polling.get(room)
+    if (!set) return
+    set.delete(id)
+    if (set.size === 0) polling.delete(room)
+  }
+  adapter.published = 0
+
+  const addAll = adapter.addAll.bind(adapter)
+  adapter.addAll = (id: SocketId, rooms: Set<Room>) => {
+    addAll(id, rooms)
+    const ws = wsOf(id)
+    if (ws) {
+      for (const room of rooms) ws.subscribe(topic(room))
+      return
+    }
+    for (const room of rooms) {
+      const set = polling.get(room) ?? new Set()
+      set.add(id)
+      polling.set(room, set)
+    }
+    // Once upgraded, the socket subscribes to every room it is in by then.
+    if (awaitingUpgrade.has(id)) return
+    awaitingUpgrade.add(id)
+    engine(id)?.once("upgrade", () => {
+      awaitingUpgrade.delete(id)
+      const upgraded = wsOf(id)
+      for (const room of adapter.sids.get(id) ?? []) {
+        unmarkPolling(room, id)
+        upgraded?.subscribe(topic(room))
+      }
+    })
+  }
+
+  const del = adapter.del.bind(adapter)
+  adapter.del = (id: SocketId, room: Room) => {
+    del(id, room)
+    unmarkPolling(room, id)
+    wsOf(id)?.unsubscribe(topic(room))
+  }
+
+  const delAll = adapter.delAll.bind(adapter)
+  adapter.delAll = (id: SocketId) => {
+    awaitingUpgrade.delete(id)
+    const ws = wsOf(id)
+    for (const room of adapter.sids.get(id) ?? []) {
+      unmarkPolling(room, id)
+      ws?.unsubscribe(topic(room))
+    }
+    delAll(id)
+  }
+
+  function publishLocally(packet: Packet, opts: BroadcastOptions): boolean {
+    const bun = server()
+    const flags = opts.flags ?? {}
+    if (
+      !bun ||
+      opts.rooms.size !== 1 ||
+      packet.type !== EVENT ||
+      flags.volatile ||
+      flags.compress === false
+    ) {
+      return false
+    }
+    const [room] = opts.rooms as Set<Room> & { [Symbol.iterator](): Iterator<Room> }
+    if (room === undefined || polling.get(room)?.size) return false
+    // `socket.to(room)` excludes only the sender, which is what a WebSocket's own publish does.
+    let publisher: BunWebSocket | Server<unknown> = bun
+    if (opts.except?.size) {
+      const [sid, ...more] = opts.except
+      if (more.length > 0 || sid === undefined || (adapter.rooms.get(sid)?.size ?? 0) > 1) return false
+      const ws = adapter.rooms.get(room)?.has(sid) ? wsOf(sid) : undefined
+      if (adapter.rooms.get(room)?.has(sid) && !ws) return false
+      if (ws) publisher = ws
+    }
+    packet.nsp = adapter.nsp.name
+    const encoded = (adapter as unknown as { encoder: { encode(p: Packet): unknown[] } }).encoder.encode(
+      packet,
+    )
+    if (encoded.length !== 1 || typeof encoded[0] !== "string") return false
+    // "4" is Engine.IO's message packet type: the same frame the WebSocket transport would send.
+    publisher.publish(topic(room), `4${encoded[0]}`)
+    adapter.published = (adapter.published ?? 0) + 1
+    return true
+  }
+
+  return { publishLocally }
+}
+
+/** The in-memory adapter with native topics, bound to the Bun server that will publish (known once it listens). */
 export function topicAdapter(server: () => Server<unknown> | undefined) {
   return class TopicAdapter extends Adapter {
     /** Broadcasts that went through Bun's publish (for metrics and tests). */
     published = 0
-    /** Members of a room that are not on a WebSocket yet: while any remain, the room cannot publish. */
-    readonly #polling = new Map<Room, Set<SocketId>>()
-    /** Sockets already waiting for their upgrade: one listener each, however often they join. */
-    readonly #awaitingUpgrade = new Set<SocketId>()
-
-    #engine(id: SocketId): EngineSocket | undefined {
-      return this.nsp.sockets.get(id)?.conn as EngineSocket | undefined
-    }
-
-    #ws(id: SocketId): BunWebSocket | undefined {
-      const transport = this.#engine(id)?.transport
-      return transport?.name === "websocket" ? transport.socket : undefined
-    }
-
-    #topic(room: Room): string {
-      return `${this.nsp.name}#${room}`
-    }
-
-    override addAll(id: SocketId, rooms: Set<Room>): void {
-      super.addAll(id, rooms)
-      const ws = this.#ws(id)
-      if (ws) {
-        for (const room of rooms) ws.subscribe(this.#topic(room))
-        return
-      }
-      for (const room of rooms) {
-        const set = this.#polling.get(room) ?? new Set()
-        set.add(id)
-        this.#polling.set(room, set)
-      }
-      // Once upgraded, the socket subscribes to every room it is in by then.
-      if (this.#awaitingUpgrade.has(id)) return
-      this.#awaitingUpgrade.add(id)
-      this.#engine(id)?.once("upgrade", () => {
-        this.#awaitingUpgrade.delete(id)
-        const upgraded = this.#ws(id)
-        for (const room of this.sids.get(id) ?? []) {
-          this.#unmarkPolling(room, id)
-          upgraded?.subscribe(this.#topic(room))
-        }
-      })
-    }
-
-    override del(id: SocketId, room: Room): void {
-      super.del(id, room)
-      this.#unmarkPolling(room, id)
-      this.#ws(id)?.unsubscribe(this.#topic(room))
-    }
-
-    override delAll(id: SocketId): void {
-      this.#awaitingUpgrade.delete(id)
-      const ws = this.#ws(id)
-      for (const room of this.sids.get(id) ?? []) {
-        this.#unmarkPolling(room, id)
-        ws?.unsubscribe(this.#topic(room))
-      }
-      super.delAll(id)
-    }
+    readonly #topics = withNativeTopics(this, server)
 
     override broadcast(packet: Packet, opts: BroadcastOptions): void {
-      if (!this.#publish(packet, opts)) super.broadcast(packet, opts)
-    }
-
-    /** Publishes a one-room broadcast natively; false when it must take the ordinary path. */
-    #publish(packet: Packet, opts: BroadcastOptions): boolean {
-      const bun = server()
-      const flags = opts.flags ?? {}
-      if (
-        !bun ||
-        opts.rooms.size !== 1 ||
-        packet.type !== EVENT ||
-        flags.volatile ||
-        flags.compress === false
-      ) {
-        return false
-      }
-      const [room] = opts.rooms as Set<Room> & { [Symbol.iterator](): Iterator<Room> }
-      if (room === undefined || this.#polling.get(room)?.size) return false
-      // `socket.to(room)` excludes only the sender, which is what a WebSocket's own publish does.
-      let publisher: BunWebSocket | Server<unknown> = bun
-      if (opts.except?.size) {
-        const [sid, ...more] = opts.except
-        if (more.length > 0 || sid === undefined || (this.rooms.get(sid)?.size ?? 0) > 1) return false
-        const ws = this.rooms.get(room)?.has(sid) ? this.#ws(sid) : undefined
-        if (this.rooms.get(room)?.has(sid) && !ws) return false
-        if (ws) publisher = ws
-      }
-      packet.nsp = this.nsp.name
-      const encoded = (this as unknown as { encoder: { encode(p: Packet): unknown[] } }).encoder.encode(
-        packet,
-      )
-      if (encoded.length !== 1 || typeof encoded[0] !== "string") return false
-      // "4" is Engine.IO's message packet type: the same frame the WebSocket transport would send.
-      publisher.publish(this.#topic(room), `4${encoded[0]}`)
-      this.published++
-      return true
-    }
-
-    #unmarkPolling(room: Room, id: SocketId): void {
-      const set = this.#polling.get(room)
-      if (!set) return
-      set.delete(id)
-      if (set.size === 0) this.#polling.delete(room)
+      if (!this.#topics.publishLocally(packet, opts)) super.broadcast(packet, opts)
     }
   }
 }

@@ -22,15 +22,16 @@ export interface ConversationState {
 }
 
 /** The membership cache over one database. */
-export function createMembership(db: Db) {
-  const cache = new Map<number, ConversationState>()
+export function createMembership(db: Db, { ttlMs = Number.POSITIVE_INFINITY }: { ttlMs?: number } = {}) {
+  const cache = new Map<number, ConversationState & { loadedAt: number }>()
   // Bumped by every invalidation: a load that read the database before a change must not cache
   // what it read after that change's invalidation (a removed member would stay in forever).
   let generation = 0
+  const listeners: ((conversationId: number) => void)[] = []
 
   async function load(conversationId: number): Promise<ConversationState | undefined> {
     const cached = cache.get(conversationId)
-    if (cached) return cached
+    if (cached && Date.now() - cached.loadedAt < ttlMs) return cached
     const startedAt = generation
     const conversation = await db.query.conversations.findFirst({
       columns: { type: true },
@@ -50,16 +51,26 @@ export function createMembership(db: Db) {
         ]),
       ),
     }
-    if (generation === startedAt) cache.set(conversationId, state)
+    if (generation === startedAt) cache.set(conversationId, { ...state, loadedAt: Date.now() })
     return state
   }
 
   const membership = {
     /** The conversation's type and active participants (cached), or undefined if it does not exist. */
     load,
+    /** Drops a conversation from the cache, here and (through `onInvalidate`) on every other node. */
     invalidate(conversationId: number) {
+      membership.forget(conversationId)
+      for (const listener of listeners) listener(conversationId)
+    },
+    /** Drops a conversation from this node's cache only: another node changed it. */
+    forget(conversationId: number) {
       generation++
       cache.delete(conversationId)
+    },
+    /** Hears every local invalidation, to pass it on to the other nodes. */
+    onInvalidate(listener: (conversationId: number) => void) {
+      listeners.push(listener)
     },
 
     /** The caller's membership; NOT_FOUND for an unknown conversation, FORBIDDEN for a non-participant. */

@@ -1,0 +1,85 @@
+/**
+ * Several nodes: Socket.IO's Redis Streams adapter carries broadcasts between them (it survives a
+ * Redis restart and catches up from the stream). A one-room broadcast still goes out natively to this
+ * node's members: it is handed to Redis once, for the other nodes, and to Bun's publish once, for
+ * ours, never both to the same socket. Remote broadcasts reach our members the same native way.
+ * Order across nodes is the database's `seq`, not the adapter's.
+ */
+import { createAdapter } from "@socket.io/redis-streams-adapter"
+import type { Server } from "bun"
+import type { Namespace } from "socket.io"
+import { type Adapter, type BroadcastOptions, type ClusterAdapter, MessageType } from "socket.io-adapter"
+import { type Packet, withNativeTopics } from "./topicAdapter.ts"
+
+interface BroadcastMessage {
+  uid?: string
+  nsp?: string
+  type: MessageType
+  data?: {
+    packet?: Packet
+    opts?: { rooms: string[]; except: string[]; flags?: BroadcastOptions["flags"] }
+    requestId?: string
+  }
+}
+
+/** The parts of the Redis adapter (a ClusterAdapter) this wraps: public in JavaScript, protected in its types. */
+type Cluster = Omit<ClusterAdapter, "onMessage" | "publish"> & {
+  uid: string
+  publish(message: BroadcastMessage): void
+  onMessage(message: BroadcastMessage, offset?: string): void
+  nodesMap?: Map<string, number>
+}
+
+/** The adapter factory for `new Server({ adapter })`; `redis` is a connected node-redis client. */
+export function clusterAdapter(
+  redis: Parameters<typeof createAdapter>[0],
+  server: () => Server<unknown> | undefined,
+  streamName = "causerie",
+) {
+  const redisAdapter = createAdapter(redis, { streamName, channelPrefix: streamName })
+  // Socket.IO calls it with `new`: a plain function that returns the adapter, not an arrow.
+  return function clusterAdapterFor(nsp: Namespace) {
+    const adapter = redisAdapter(nsp) as unknown as Cluster
+    const topics = withNativeTopics(adapter as unknown as Adapter, server)
+
+    const broadcast = adapter.broadcast.bind(adapter)
+    adapter.broadcast = ((packet: Packet, opts: BroadcastOptions) => {
+      if (opts.flags?.local || !topics.publishLocally({ ...packet }, opts))
+        return broadcast(packet as never, opts)
+      // Published here, so the others must hear it from Redis (without awaiting it: our members already have it).
+      adapter.publish({
+        type: MessageType.BROADCAST,
+        data: {
+          packet,
+          opts: { rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags },
+        },
+      })
+    }) as typeof adapter.broadcast
+
+    const onMessage = adapter.onMessage.bind(adapter)
+    adapter.onMessage = (message: BroadcastMessage, offset?: string) => {
+      const { data } = message
+      const remoteBroadcast =
+        message.type === MessageType.BROADCAST &&
+        message.uid !== adapter.uid &&
+        message.nsp === nsp.name &&
+        data?.requestId === undefined &&
+        data?.packet &&
+        data.opts
+      if (remoteBroadcast) {
+        const opts = {
+          rooms: new Set(data.opts!.rooms),
+          except: new Set(data.opts!.except),
+          flags: data.opts!.flags,
+        }
+        if (topics.publishLocally(data.packet!, opts)) {
+          // Keep the heartbeat's view of the cluster as the adapter's own handler would.
+          if (message.uid) adapter.nodesMap?.set(message.uid, Date.now())
+          return
+        }
+      }
+      onMessage(message, offset)
+    }
+    return adapter
+  }
+}
