@@ -3,7 +3,7 @@
  * share it and one SQLite file, as a team that outgrew one process runs them.
  */
 import { join } from "node:path"
-import { TEST_SECRET } from "./server.ts"
+import { TEST_DEFAULTS, TEST_SECRET } from "./server.ts"
 
 const root = join(import.meta.dir, "../..")
 
@@ -83,12 +83,7 @@ export async function startNode(
       JWT_SECRET: TEST_SECRET,
       REDIS_URL: redisUrl,
       LOG_LEVEL: "silent",
-      PASSWORD_HASH_MEMORY_KIB: "1024",
-      PASSWORD_HASH_TIME_COST: "1",
-      RATE_LIMIT_REGISTRATIONS_PER_HOUR: "0",
-      RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "0",
-      RATE_LIMIT_CHANGES_PER_MINUTE: "0",
-      MAX_PENDING_SESSIONS_PER_ADDRESS: "1000",
+      ...TEST_DEFAULTS,
       ...env,
     },
     stdout: "ignore",

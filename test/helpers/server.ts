@@ -23,6 +23,20 @@ export const TEST_SECRET = "test-secret-that-is-long-enough-0123456789"
 /** A temporary folder for a server's files. */
 export const tempDir = () => mkdtempSync(join(tmpdir(), "causerie-test-"))
 
+/** Settings every test server (in-process or a child process) starts with. */
+export const TEST_DEFAULTS: Record<string, string> = {
+  // The cheapest argon2id the server accepts: tests register hundreds of users.
+  PASSWORD_HASH_MEMORY_KIB: "1024",
+  PASSWORD_HASH_TIME_COST: "1",
+  // The suites register hundreds of users and create many conversations from one address and a
+  // few users: these throttles are off unless a test turns them on (test/abuse-limits.test.ts).
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR: "0",
+  RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "0",
+  RATE_LIMIT_CHANGES_PER_MINUTE: "0",
+  // Dozens of sockets handshake at once from 127.0.0.1 (test/engine-sessions.test.ts sets its own).
+  MAX_PENDING_SESSIONS_PER_ADDRESS: "1000",
+}
+
 /**
  * A server with test-friendly defaults; `env` overrides any setting. `dir` holds its database
  * (`chat.db`): a fresh folder unless given one, to reopen a file or open one built beforehand.
@@ -40,16 +54,7 @@ export async function startTestServer(
     DATA_DIR: dir,
     JWT_SECRET: TEST_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    // The cheapest argon2id the server accepts: tests register hundreds of users.
-    PASSWORD_HASH_MEMORY_KIB: "1024",
-    PASSWORD_HASH_TIME_COST: "1",
-    // The suites register hundreds of users and create many conversations from one address and a
-    // few users: these throttles are off unless a test turns them on (test/abuse-limits.test.ts).
-    RATE_LIMIT_REGISTRATIONS_PER_HOUR: "0",
-    RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "0",
-    RATE_LIMIT_CHANGES_PER_MINUTE: "0",
-    // Dozens of sockets handshake at once from 127.0.0.1 (test/engine-sessions.test.ts sets its own).
-    MAX_PENDING_SESSIONS_PER_ADDRESS: "1000",
+    ...TEST_DEFAULTS,
     ...env,
   })
   const server = await createServer(config, options)
