@@ -22,6 +22,7 @@ import { createSessionGate } from "./sockets/sessionGate.ts"
 import { topicAdapter } from "./sockets/topicAdapter.ts"
 import { createRedisBuckets } from "./stores/redis/buckets.ts"
 import { connectRedis } from "./stores/redis/connection.ts"
+import { createRedisLoginThrottle } from "./stores/redis/loginThrottle.ts"
 import docsPage from "./web/docs/index.html"
 
 export interface RunningServer {
@@ -65,8 +66,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     db: database.db,
     jwtSecret: secret,
     config,
-    buckets: redis && createRedisBuckets(redis.client),
-    membershipTtlMs: redis ? CLUSTER_MEMBERSHIP_TTL_MS : undefined,
+    shared: redis && {
+      buckets: createRedisBuckets(redis.client),
+      loginThrottle: (options) => createRedisLoginThrottle(redis.client, options),
+      membershipTtlMs: CLUSTER_MEMBERSHIP_TTL_MS,
+    },
   })
   const drain = createDrain()
   const storage = createStorageHealth(database.client, logger)

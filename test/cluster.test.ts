@@ -139,6 +139,21 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
     expect(limited[0].error.retryAfterMs).toBeGreaterThan(0)
   })
 
+  test("failed logins are counted across nodes: a guesser moving to another node is slowed down there", async () => {
+    const owner = await signUp(on(0), "owner")
+    const guess = (node: number) =>
+      api(on(node), "POST", "/api/auth/login", {
+        body: { email: owner.email, password: "wrong guess" },
+      }).then((r) => r.status)
+    const first: number[] = []
+    for (let i = 0; i < 4; i++) first.push(await guess(0))
+    const second: number[] = []
+    for (let i = 0; i < 3; i++) second.push(await guess(1))
+    // The fifth failure for this email (any node) makes the next attempt wait (LOGIN_SLOWDOWN_AFTER 5).
+    expect(first).toEqual([401, 401, 401, 401])
+    expect(second).toEqual([401, 429, 429])
+  })
+
   test("concurrent sends from all three nodes to one conversation: every seq once, none missing", async () => {
     const people = await Promise.all(["p0", "p1", "p2"].map((n) => signUp(on(0), n)))
     const id = await group(people[0]!, people.slice(1))

@@ -78,10 +78,10 @@ export function authRoutes(services: Services, config: Config) {
       const input = await readJson(c, loginInput)
       const address = clientAddress(c, config.trustProxy)
       // Counted before the (slow) password check: concurrent guesses cannot all pass the limit.
-      const attempt = limits.login.attempt(input.email, address)
+      const attempt = await limits.login.attempt(input.email, address)
       try {
         const user = await services.users.authenticate(input.email, input.password)
-        attempt.succeeded()
+        await attempt.succeeded()
         c.var.log.info({ event: "login", userId: user.id }, "user logged in")
         return c.json(await startSession(c, user))
       } catch (err) {

@@ -3,7 +3,11 @@
 import type { Config } from "../config.ts"
 import type { Db } from "../db.ts"
 import { EventBus } from "../events.ts"
-import { createLoginThrottle } from "../stores/loginThrottle.ts"
+import {
+  createLoginThrottle,
+  type LoginThrottle,
+  type LoginThrottleOptions,
+} from "../stores/loginThrottle.ts"
 import { createMembership } from "../stores/membership.ts"
 import { createMemoryPresence } from "../stores/presence.ts"
 import { type BucketStore, createMemoryBuckets, createTokenBucket } from "../stores/rateLimits.ts"
@@ -22,29 +26,34 @@ export interface ServiceOptions {
   db: Db
   jwtSecret: string
   config: Pick<Config, "jwtTtlSeconds" | "maxParticipants" | "rateLimit" | "passwordHashing">
-  /** Where rate-limit buckets live: this process's memory unless several nodes share Redis. */
-  buckets?: BucketStore
-  /** How long a cached membership may be trusted (several nodes); forever by default. */
-  membershipTtlMs?: number
+  /** Live state several nodes share (in Redis); this process's memory when absent. */
+  shared?: SharedStores
+}
+
+/** The stores several nodes share, and how long another node's membership change may go unheard. */
+export interface SharedStores {
+  buckets: BucketStore
+  loginThrottle(options: LoginThrottleOptions): LoginThrottle
+  membershipTtlMs: number
 }
 
 /** All services, sharing one event bus, presence store and membership cache. */
-export function createServices({
-  db,
-  jwtSecret,
-  config,
-  buckets: sharedBuckets,
-  membershipTtlMs,
-}: ServiceOptions) {
+export function createServices({ db, jwtSecret, config, shared }: ServiceOptions) {
   const { rateLimit } = config
   const bus = new EventBus()
   const presence = createMemoryPresence()
-  const membership = createMembership(db, { ttlMs: membershipTtlMs })
+  const membership = createMembership(db, { ttlMs: shared?.membershipTtlMs })
   const users = createUserService(db, config.passwordHashing)
   const tokens = createTokens({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds })
   const revocations = createRevocations(db)
   const sessions = createSessions(tokens, users, revocations)
-  const buckets = sharedBuckets ?? createMemoryBuckets()
+  const buckets = shared?.buckets ?? createMemoryBuckets()
+  const loginOptions: LoginThrottleOptions = {
+    maxPerAddress: rateLimit.loginMaxFailures,
+    windowMs: rateLimit.loginFailureWindowSeconds * 1000,
+    slowAfter: rateLimit.loginSlowdownAfter,
+    maxDelayMs: rateLimit.loginSlowdownMaxSeconds * 1000,
+  }
   const limits = {
     send: createTokenBucket({
       name: "send",
@@ -60,12 +69,7 @@ export function createServices({
       burst: rateLimit.joinsBurst,
       what: "joins",
     }),
-    login: createLoginThrottle({
-      maxPerAddress: rateLimit.loginMaxFailures,
-      windowMs: rateLimit.loginFailureWindowSeconds * 1000,
-      slowAfter: rateLimit.loginSlowdownAfter,
-      maxDelayMs: rateLimit.loginSlowdownMaxSeconds * 1000,
-    }),
+    login: shared ? shared.loginThrottle(loginOptions) : createLoginThrottle(loginOptions),
     register: createTokenBucket({
       name: "register",
       store: buckets,

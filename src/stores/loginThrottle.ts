@@ -26,13 +26,36 @@ interface Count {
 
 const MAX_KEYS = 100_000
 
-/** The throttle; `attempt` throws RATE_LIMITED (with `retryAfterMs`) or counts the attempt as failed. */
+/** One attempt, counted as failed until the password matched. */
+export interface LoginAttempt {
+  succeeded(): Promise<void>
+}
+
+/**
+ * The throttle: `attempt` rejects with RATE_LIMITED (with `retryAfterMs`) or counts the attempt as
+ * failed. In this process's memory; stores/redis/loginThrottle.ts keeps the same counts in Redis.
+ */
+export interface LoginThrottle {
+  attempt(email: string, address: string): Promise<LoginAttempt>
+}
+
+/** The refusal both stores give. */
+export const loginLimited = (retryAfterMs: number, what: string) =>
+  new AppError(
+    "RATE_LIMITED",
+    `Too many failed logins ${what}; retry in ${Math.ceil(retryAfterMs / 1000)} s`,
+    {
+      retryAfterMs,
+    },
+  )
+
+/** The throttle in memory (one node). */
 export function createLoginThrottle({
   maxPerAddress,
   windowMs,
   slowAfter,
   maxDelayMs,
-}: LoginThrottleOptions) {
+}: LoginThrottleOptions): LoginThrottle {
   const pairs = new Map<string, Count>()
   const emails = new Map<string, Count>()
 
@@ -45,21 +68,14 @@ export function createLoginThrottle({
   const sweep = (map: Map<string, Count>, now: number) => {
     if (map.size > MAX_KEYS) for (const key of [...map.keys()]) current(map, key, now)
   }
-  const limited = (retryAfterMs: number, what: string) =>
-    new AppError(
-      "RATE_LIMITED",
-      `Too many failed logins ${what}; retry in ${Math.ceil(retryAfterMs / 1000)} s`,
-      {
-        retryAfterMs,
-      },
-    )
+  const limited = loginLimited
 
   return {
     /**
      * Checks both limits and counts this attempt as a failure at once; call `succeeded` on the
      * answer once the password matched, which takes the attempt back.
      */
-    attempt(email: string, address: string): { succeeded(): void } {
+    async attempt(email: string, address: string): Promise<LoginAttempt> {
       const now = Date.now()
       const pairKey = `${email}\n${address}`
       const pair = current(pairs, pairKey, now)
@@ -83,7 +99,7 @@ export function createLoginThrottle({
       pairs.set(pairKey, p)
       emails.set(email, e)
       return {
-        succeeded() {
+        async succeeded() {
           pairs.delete(pairKey)
           const latest = emails.get(email)
           if (latest === e) Object.assign(e, { count: before.count, nextAt: before.nextAt })
@@ -92,5 +108,3 @@ export function createLoginThrottle({
     },
   }
 }
-
-export type LoginThrottle = ReturnType<typeof createLoginThrottle>
