@@ -1,94 +1,15 @@
-/** Settings from the environment, parsed once with defaults; invalid values stop the start. */
-import { z } from "zod"
+/**
+ * The configuration: every setting (declared in config/settings.ts) parsed once from the environment,
+ * shaped as the rest of the code reads it. An invalid value stops the start with a line naming it.
+ */
+import type { Declaration } from "./config/settings.ts"
+import { SETTING_NAMES, SETTINGS, type SettingValues } from "./config/settings.ts"
 
-const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const
+export { parseDuration } from "./config/kinds.ts"
+export { SETTING_NAMES, SETTINGS } from "./config/settings.ts"
 
-/** Parses "7d", "12h", "30m", "45s" or a number of seconds into seconds. */
-export function parseDuration(value: string): number | undefined {
-  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(value.trim())
-  if (!match) return undefined
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? "s") as "s" | "m" | "h" | "d"]
-  const seconds = Number(match[1]) * unit
-  return seconds > 0 ? seconds : undefined
-}
-
-const duration = z.string().transform((value, ctx) => {
-  const seconds = parseDuration(value)
-  if (seconds === undefined) {
-    ctx.addIssue({ code: "custom", message: 'expected a duration such as "7d", "12h", "30m" or seconds' })
-    return z.NEVER
-  }
-  return seconds
-})
-
-const port = z.coerce.number().int().min(0).max(65535)
-const positiveInt = z.coerce.number().int().positive()
-const nonNegativeInt = z.coerce.number().int().min(0)
-
-const envSchema = z.object({
-  PORT: port.default(3001),
-  HOST: z.string().min(1).default("0.0.0.0"),
-  DATABASE_URL: z
-    .string()
-    .regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/, "expected file:, libsql://, http(s):// or ws(s)://")
-    .default("file:./data/chat.db"),
-  DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
-  DATABASE_SYNCHRONOUS: z.enum(["NORMAL", "FULL"]).default("NORMAL"),
-  DATA_DIR: z.string().min(1).default("./data"),
-  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  JWT_TTL: duration.default(7 * 86400),
-  CORS_ORIGINS: z
-    .string()
-    .default("")
-    .transform((s) =>
-      s
-        .split(",")
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.union([z.literal("*"), z.url({ protocol: /^https?$/ })]))),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
-  MAX_HTTP_BUFFER_SIZE: positiveInt.default(64 * 1024),
-  MAX_PARTICIPANTS: positiveInt.default(1000),
-  RATE_LIMIT_MESSAGES_PER_SECOND: nonNegativeInt.default(20),
-  RATE_LIMIT_MESSAGES_BURST: positiveInt.default(40),
-  RATE_LIMIT_JOINS_PER_SECOND: nonNegativeInt.default(10),
-  RATE_LIMIT_JOINS_BURST: positiveInt.default(30),
-  LOGIN_MAX_FAILURES: nonNegativeInt.default(10),
-  LOGIN_FAILURE_WINDOW: duration.default(15 * 60),
-  MAX_CONNECTIONS_PER_USER: positiveInt.default(20),
-  TRUST_PROXY: z
-    .enum(["true", "false"])
-    .default("false")
-    .transform((v) => v === "true"),
-  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).max(4_194_304).default(19_456),
-  PASSWORD_HASH_TIME_COST: z.coerce.number().int().min(1).max(20).default(2),
-  NATIVE_BROADCAST: z
-    .enum(["true", "false"])
-    .default("true")
-    .transform((v) => v === "true"),
-  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
-  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, "expected redis:// or rediss://")
-    .optional(),
-  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
-  // Hardening (issue 16): abuse limits and unauthenticated sessions.
-  LOGIN_SLOWDOWN_AFTER: nonNegativeInt.default(5),
-  LOGIN_SLOWDOWN_MAX: duration.default(60),
-  RATE_LIMIT_REGISTRATIONS_PER_HOUR: nonNegativeInt.default(20),
-  RATE_LIMIT_CONVERSATIONS_PER_MINUTE: nonNegativeInt.default(10),
-  RATE_LIMIT_CHANGES_PER_MINUTE: nonNegativeInt.default(60),
-  MAX_PENDING_SESSIONS_PER_ADDRESS: positiveInt.default(50),
-  MAX_PENDING_SESSIONS: positiveInt.default(2000),
-  PENDING_SESSION_TIMEOUT_MS: positiveInt.default(5000),
-})
-
-/** Every environment variable the configuration reads. */
-export const SETTING_NAMES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[]
-
-export type Config = {
+/** The settings as the code reads them. A new setting adds a field here and a line in fromSettings. */
+export interface Config {
   port: number
   host: string
   databaseUrl: string
@@ -99,7 +20,7 @@ export type Config = {
   jwtSecret?: string
   jwtTtlSeconds: number
   corsOrigins: string[]
-  logLevel: (typeof LOG_LEVELS)[number]
+  logLevel: SettingValues["LOG_LEVEL"]
   maxHttpBufferSize: number
   maxParticipants: number
   rateLimit: {
@@ -136,59 +57,79 @@ export type Config = {
   /** Several nodes: Redis carries broadcasts and shared limits between them. Unset: one node, all in memory. */
   redisUrl?: string
   /** "auto": pretty on an interactive terminal, JSON otherwise. */
-  logFormat: "auto" | "json" | "pretty"
+  logFormat: SettingValues["LOG_FORMAT"]
 }
 
-export class ConfigError extends Error {}
+function fromSettings(s: SettingValues): Config {
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    databaseUrl: s.DATABASE_URL,
+    databaseAuthToken: s.DATABASE_AUTH_TOKEN,
+    databaseSynchronous: s.DATABASE_SYNCHRONOUS,
+    dataDir: s.DATA_DIR,
+    jwtSecret: s.JWT_SECRET,
+    jwtTtlSeconds: s.JWT_TTL,
+    corsOrigins: s.CORS_ORIGINS,
+    logLevel: s.LOG_LEVEL,
+    maxHttpBufferSize: s.MAX_HTTP_BUFFER_SIZE,
+    maxParticipants: s.MAX_PARTICIPANTS,
+    rateLimit: {
+      messagesPerSecond: s.RATE_LIMIT_MESSAGES_PER_SECOND,
+      messagesBurst: s.RATE_LIMIT_MESSAGES_BURST,
+      joinsPerSecond: s.RATE_LIMIT_JOINS_PER_SECOND,
+      joinsBurst: s.RATE_LIMIT_JOINS_BURST,
+      loginMaxFailures: s.LOGIN_MAX_FAILURES,
+      loginFailureWindowSeconds: s.LOGIN_FAILURE_WINDOW,
+      loginSlowdownAfter: s.LOGIN_SLOWDOWN_AFTER,
+      loginSlowdownMaxSeconds: s.LOGIN_SLOWDOWN_MAX,
+      registrationsPerHour: s.RATE_LIMIT_REGISTRATIONS_PER_HOUR,
+      conversationsPerMinute: s.RATE_LIMIT_CONVERSATIONS_PER_MINUTE,
+      changesPerMinute: s.RATE_LIMIT_CHANGES_PER_MINUTE,
+    },
+    pendingSessions: {
+      perAddress: s.MAX_PENDING_SESSIONS_PER_ADDRESS,
+      total: s.MAX_PENDING_SESSIONS,
+      timeoutMs: s.PENDING_SESSION_TIMEOUT_MS,
+    },
+    maxConnectionsPerUser: s.MAX_CONNECTIONS_PER_USER,
+    trustProxy: s.TRUST_PROXY,
+    passwordHashing: { memoryKib: s.PASSWORD_HASH_MEMORY_KIB, timeCost: s.PASSWORD_HASH_TIME_COST },
+    nativeBroadcast: s.NATIVE_BROADCAST,
+    shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
+    metricsToken: s.METRICS_TOKEN,
+    redisUrl: s.REDIS_URL,
+    logFormat: s.LOG_FORMAT,
+  }
+}
+
+/** One line per invalid variable, in the setting's terms: "PORT must be ..., got 'abc'". */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"))
+  }
+}
 
 /** Reads the configuration from an environment; throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // An empty variable means "not set", as in most shells' `VAR= command`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""))
-  const parsed = envSchema.safeParse(present)
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`)
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`)
+  const values: Record<string, unknown> = {}
+  const problems: string[] = []
+  for (const name of SETTING_NAMES) {
+    const setting: Declaration = SETTINGS[name]
+    // An empty variable means "not set", as in most shells' `VAR= command`.
+    const raw = env[name] === undefined || env[name] === "" ? setting.default : env[name]
+    if (raw === undefined) continue
+    const parsed = setting.kind.schema.safeParse(raw)
+    if (parsed.success) values[name] = parsed.data
+    else problems.push(`${name} must be ${setting.kind.expects}, got ${shown(raw, setting.secret)}`)
   }
-  const e = parsed.data
-  return {
-    port: e.PORT,
-    host: e.HOST,
-    databaseUrl: e.DATABASE_URL,
-    databaseAuthToken: e.DATABASE_AUTH_TOKEN,
-    databaseSynchronous: e.DATABASE_SYNCHRONOUS,
-    dataDir: e.DATA_DIR,
-    jwtSecret: e.JWT_SECRET,
-    jwtTtlSeconds: e.JWT_TTL,
-    corsOrigins: e.CORS_ORIGINS,
-    logLevel: e.LOG_LEVEL,
-    maxHttpBufferSize: e.MAX_HTTP_BUFFER_SIZE,
-    maxParticipants: e.MAX_PARTICIPANTS,
-    rateLimit: {
-      messagesPerSecond: e.RATE_LIMIT_MESSAGES_PER_SECOND,
-      messagesBurst: e.RATE_LIMIT_MESSAGES_BURST,
-      joinsPerSecond: e.RATE_LIMIT_JOINS_PER_SECOND,
-      joinsBurst: e.RATE_LIMIT_JOINS_BURST,
-      loginMaxFailures: e.LOGIN_MAX_FAILURES,
-      loginFailureWindowSeconds: e.LOGIN_FAILURE_WINDOW,
-      loginSlowdownAfter: e.LOGIN_SLOWDOWN_AFTER,
-      loginSlowdownMaxSeconds: e.LOGIN_SLOWDOWN_MAX,
-      registrationsPerHour: e.RATE_LIMIT_REGISTRATIONS_PER_HOUR,
-      conversationsPerMinute: e.RATE_LIMIT_CONVERSATIONS_PER_MINUTE,
-      changesPerMinute: e.RATE_LIMIT_CHANGES_PER_MINUTE,
-    },
-    pendingSessions: {
-      perAddress: e.MAX_PENDING_SESSIONS_PER_ADDRESS,
-      total: e.MAX_PENDING_SESSIONS,
-      timeoutMs: e.PENDING_SESSION_TIMEOUT_MS,
-    },
-    maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
-    trustProxy: e.TRUST_PROXY,
-    passwordHashing: { memoryKib: e.PASSWORD_HASH_MEMORY_KIB, timeCost: e.PASSWORD_HASH_TIME_COST },
-    nativeBroadcast: e.NATIVE_BROADCAST,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    metricsToken: e.METRICS_TOKEN,
-    redisUrl: e.REDIS_URL,
-    logFormat: e.LOG_FORMAT,
-  }
+  if (problems.length) throw new ConfigError(problems)
+  return fromSettings(values as SettingValues)
+}
+
+/** The rejected text as the error shows it: secrets by length only, URL credentials masked, long text cut. */
+function shown(raw: string, secret?: true): string {
+  if (secret) return `${raw.length} characters`
+  const masked = raw.replace(/\/\/[^@/]*@/, "//***@")
+  return `'${masked.length > 60 ? `${masked.slice(0, 60)}…` : masked}'`
 }

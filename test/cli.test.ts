@@ -59,6 +59,20 @@ describe("command line", () => {
     })
   })
 
+  test("PORT=' ' is refused like any invalid value, instead of serving on a random port", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "causerie-cli-"))
+    try {
+      const env = { PORT: " ", DATABASE_URL: `file:${dir}/chat.db`, DATA_DIR: dir, LOG_LEVEL: "silent" }
+      expect(await cli([], env)).toEqual({
+        code: 2,
+        out: "",
+        err: "PORT must be a whole number from 0 to 65535, got ' '\n",
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   test("a flag wins over its environment variable", async () => {
     const dir = mkdtempSync(join(tmpdir(), "causerie-cli-"))
     try {

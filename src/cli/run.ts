@@ -3,7 +3,8 @@
  * Every setting has a flag named after its environment variable (PORT -> --port); flags win.
  */
 import { parseArgs } from "node:util"
-import { type Config, ConfigError, loadConfig, SETTING_NAMES } from "../config.ts"
+import type { Declaration } from "../config/settings.ts"
+import { type Config, ConfigError, loadConfig, SETTING_NAMES, SETTINGS } from "../config.ts"
 import { createLogger } from "../ops/logger.ts"
 import { VERSION } from "../ops/version.ts"
 import { createServer, type RunningServer } from "../server.ts"
@@ -15,12 +16,13 @@ import type { CliIO } from "./io.ts"
 export type CliResult = { exitCode: number } | { server: RunningServer; config: Config }
 
 // Secrets never come from flags: the process list shows every argument to every user.
-const SECRETS = new Set(["JWT_SECRET", "DATABASE_AUTH_TOKEN", "METRICS_TOKEN", "REDIS_URL"])
+const FLAG_SETTINGS = SETTING_NAMES.filter((s) => !("secret" in SETTINGS[s]))
+const SECRETS = SETTING_NAMES.filter((s) => "secret" in SETTINGS[s])
 const ALIASES: Record<string, string> = { db: "DATABASE_URL" }
 
 const flagOf = (setting: string) => setting.toLowerCase().replaceAll("_", "-")
 const SETTING_FLAGS: Record<string, string> = Object.fromEntries([
-  ...SETTING_NAMES.filter((s) => !SECRETS.has(s)).map((s) => [flagOf(s), s] as const),
+  ...FLAG_SETTINGS.map((s) => [flagOf(s), s] as const),
   ...Object.entries(ALIASES),
 ])
 
@@ -98,47 +100,17 @@ async function serve(config: Config, io: CliIO): Promise<RunningServer> {
   return server
 }
 
-const DESCRIPTIONS: Record<string, string> = {
-  PORT: "port to listen on; 0 picks a free one (3001)",
-  HOST: "address to listen on (0.0.0.0)",
-  DATABASE_URL: "a file path, file:, libsql:// or http(s):// URL (file:./data/chat.db)",
-  DATABASE_SYNCHRONOUS: "NORMAL or FULL (NORMAL)",
-  DATA_DIR: "folder for the generated JWT secret (./data)",
-  JWT_TTL: "token lifetime: 7d, 12h, 30m or seconds (7d)",
-  CORS_ORIGINS: "comma-separated browser origins allowed, or * (none)",
-  LOG_LEVEL: "fatal, error, warn, info, debug, trace or silent (info)",
-  LOG_FORMAT: "auto (pretty on a terminal), json or pretty (auto)",
-  MAX_HTTP_BUFFER_SIZE: "largest socket.io packet and HTTP request body, in bytes (65536)",
-  MAX_CONNECTIONS_PER_USER: "live sockets per user (20)",
-  RATE_LIMIT_MESSAGES_PER_SECOND: "messages per user per second, 0 disables (20)",
-  RATE_LIMIT_MESSAGES_BURST: "messages per user at once (40)",
-  RATE_LIMIT_JOINS_PER_SECOND: "joins per user per second, 0 disables (10)",
-  RATE_LIMIT_JOINS_BURST: "joins per user at once (30)",
-  LOGIN_MAX_FAILURES: "failed logins per email from one address before 429, 0 disables (10)",
-  LOGIN_FAILURE_WINDOW: "window of LOGIN_MAX_FAILURES (15m)",
-  PASSWORD_HASH_MEMORY_KIB: "argon2id memory per hash, KiB (19456)",
-  PASSWORD_HASH_TIME_COST: "argon2id passes (2)",
-  NATIVE_BROADCAST: "room broadcasts through Bun's native publish (true)",
-  MAX_PARTICIPANTS: "largest conversation (1000)",
-  TRUST_PROXY: "true behind a reverse proxy: client address from X-Forwarded-For (false)",
-  SHUTDOWN_TIMEOUT_MS: "longest graceful stop on SIGTERM/SIGINT (10000)",
-  LOGIN_SLOWDOWN_AFTER: "failed logins per email, any address, before each attempt waits, 0 disables (5)",
-  LOGIN_SLOWDOWN_MAX: "longest wait between login attempts for one email (1m)",
-  RATE_LIMIT_REGISTRATIONS_PER_HOUR: "registrations per client address per hour, 0 disables (20)",
-  RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "conversations a user may create per minute, 0 disables (10)",
-  RATE_LIMIT_CHANGES_PER_MINUTE: "renames and participant changes per user per minute, 0 disables (60)",
-  MAX_PENDING_SESSIONS_PER_ADDRESS: "socket sessions per address still waiting to authenticate (50)",
-  MAX_PENDING_SESSIONS: "socket sessions in all still waiting to authenticate (2000)",
-  PENDING_SESSION_TIMEOUT_MS: "how long a socket session may wait to authenticate (5000)",
-}
-
+/** The `--help` text; each flag line comes from its setting's declaration. */
 function helpText(): string {
-  const flags = SETTING_NAMES.filter((s) => !SECRETS.has(s)).map((setting) => {
+  const pad = " ".repeat(42)
+  const flags = FLAG_SETTINGS.map((setting) => {
     const names = Object.keys(SETTING_FLAGS).filter((f) => SETTING_FLAGS[f] === setting)
     names.sort((a, b) => a.length - b.length)
     const left = `  ${names.map((f) => `--${f}`).join(", ")} <value>`
-    const right = `${setting}${DESCRIPTIONS[setting] ? `: ${DESCRIPTIONS[setting]}` : ""}`
-    return left.length > 40 ? `${left}\n${" ".repeat(42)}${right}` : `${left.padEnd(42)}${right}`
+    const { description, shownDefault, default: value } = SETTINGS[setting] as Declaration
+    const shown = shownDefault ?? value
+    const right = `${setting}${shown ? `, default ${shown}` : ""}\n${pad}${description.replaceAll("`", "")}`
+    return left.length > 40 ? `${left}\n${pad}${right}` : `${left.padEnd(42)}${right}`
   })
   return `Causerie ${VERSION}: a self-hosted real-time chat server.
 
@@ -150,7 +122,7 @@ Usage:
   causerie --help | --version
 
 Flags: each sets the environment variable beside it, and wins over it.
-Secrets come from the environment only: JWT_SECRET, DATABASE_AUTH_TOKEN, METRICS_TOKEN, REDIS_URL.
+Secrets come from the environment only: ${SECRETS.join(", ")}.
 ${flags.join("\n")}
 `
 }

@@ -1,0 +1,226 @@
+/**
+ * Every setting, declared once: its kind of value, its default, and what it does. `causerie --help`
+ * and the README's Configuration table are made from these (scripts/readme-config.ts, checked by a test).
+ * Adding a setting: one entry here, in the order the README lists them, and one field in config.ts.
+ */
+import type { Kind } from "./kinds.ts"
+import { databaseUrl, duration, oneOf, origins, redisUrl, secret, text, wholeNumber, yesNo } from "./kinds.ts"
+
+export interface Declaration {
+  kind: Kind<unknown>
+  /** The variable's text when it is unset or empty; none leaves the value undefined. */
+  default?: string
+  /** How the default is shown when it is not a literal value ("generated"). */
+  shownDefault?: string
+  /** One line, for `--help` and the README. */
+  description: string
+  /** More for the README only. */
+  details?: string
+  /** Environment only: never a flag (every user sees a process's arguments), never printed. */
+  secret?: true
+}
+
+export const SETTINGS = {
+  PORT: {
+    kind: wholeNumber(0, 65535),
+    default: "3001",
+    description: "HTTP and Socket.IO port (`0` picks a free one).",
+  },
+  HOST: {
+    kind: text("a host name or IP address"),
+    default: "0.0.0.0",
+    description: "Address to listen on (`0.0.0.0`: every interface).",
+  },
+  DATABASE_URL: {
+    kind: databaseUrl,
+    default: "file:./data/chat.db",
+    description: "A local SQLite file (`file:`), or a libSQL server (`libsql://`, `http(s)://`, `ws(s)://`).",
+  },
+  DATABASE_AUTH_TOKEN: { kind: secret(1), description: "Token for a libSQL server.", secret: true },
+  DATABASE_SYNCHRONOUS: {
+    kind: oneOf(["NORMAL", "FULL"]),
+    default: "NORMAL",
+    description: "SQLite `synchronous` pragma: `NORMAL` or `FULL`.",
+    details:
+      "`NORMAL` (WAL) survives a killed process, but a power cut may lose the last commits; `FULL` syncs every commit.",
+  },
+  DATA_DIR: {
+    kind: text("a folder path"),
+    default: "./data",
+    description: "Where the generated JWT secret is kept.",
+  },
+  JWT_SECRET: {
+    kind: secret(32),
+    shownDefault: "generated",
+    description: "HS256 secret, at least 32 characters.",
+    details:
+      "When unset, a random secret is generated on first start and kept in `DATA_DIR/jwt-secret` (mode 0600). Never a built-in fallback.",
+    secret: true,
+  },
+  JWT_TTL: {
+    kind: duration,
+    default: "7d",
+    description: "Token lifetime: `45s`, `30m`, `12h`, `7d` or seconds.",
+    details: "Sockets are disconnected when their token expires.",
+  },
+  CORS_ORIGINS: {
+    kind: origins,
+    default: "",
+    shownDefault: "same origin only",
+    description: "Comma-separated browser origins allowed to use the API and the cookie (`*` allows all).",
+  },
+  LOG_LEVEL: {
+    kind: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    default: "info",
+    description: "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.",
+  },
+  MAX_HTTP_BUFFER_SIZE: {
+    kind: wholeNumber(1),
+    default: "65536",
+    description: "Largest Socket.IO frame and largest HTTP request body, in bytes.",
+    details:
+      "A larger frame closes that connection; a larger body is 413 `PAYLOAD_TOO_LARGE` (past 1 MiB, or four times this setting, the connection is refused before the body is read).",
+  },
+  MAX_PARTICIPANTS: { kind: wholeNumber(1), default: "1000", description: "Participants per conversation." },
+  MAX_CONNECTIONS_PER_USER: {
+    kind: wholeNumber(1),
+    default: "20",
+    description: "Live sockets per user.",
+    details: "One more is refused with `RATE_LIMITED`.",
+  },
+  RATE_LIMIT_MESSAGES_PER_SECOND: {
+    kind: wholeNumber(0),
+    default: "20",
+    description: "Messages a user may send per second (token bucket; `0` disables).",
+  },
+  RATE_LIMIT_MESSAGES_BURST: {
+    kind: wholeNumber(1),
+    default: "40",
+    description: "Messages a user may send at once.",
+  },
+  RATE_LIMIT_JOINS_PER_SECOND: {
+    kind: wholeNumber(0),
+    default: "10",
+    description: "`join_conversation` per user per second (`0` disables).",
+  },
+  RATE_LIMIT_JOINS_BURST: { kind: wholeNumber(1), default: "30", description: "Joins at once." },
+  LOGIN_MAX_FAILURES: {
+    kind: wholeNumber(0),
+    default: "10",
+    description:
+      "Failed logins for one email from one client address within the window before 429 (`0` disables).",
+    details: "An address is never locked out of accounts it has not failed on.",
+  },
+  LOGIN_FAILURE_WINDOW: {
+    kind: duration,
+    default: "15m",
+    description: "The window of `LOGIN_MAX_FAILURES`.",
+  },
+  TRUST_PROXY: {
+    kind: yesNo,
+    default: "false",
+    description: "`true` behind a reverse proxy: the client address comes from `X-Forwarded-For`.",
+  },
+  PASSWORD_HASH_MEMORY_KIB: {
+    kind: wholeNumber(1024, 4_194_304),
+    default: "19456",
+    description: "argon2id memory per password hash, in KiB (OWASP's baseline is 19 MiB).",
+    details: "Existing hashes keep their own cost.",
+  },
+  PASSWORD_HASH_TIME_COST: { kind: wholeNumber(1, 20), default: "2", description: "argon2id passes." },
+  NATIVE_BROADCAST: {
+    kind: yesNo,
+    default: "true",
+    description: "Room broadcasts through Bun's native WebSocket publish; `false` uses Socket.IO's own path.",
+    details:
+      "Native: one encode, native fan-out, the same frames on the wire. Rooms with a member still on HTTP long-polling always use Socket.IO's path.",
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    kind: wholeNumber(1),
+    default: "10000",
+    description: "The longest a graceful stop may take, in milliseconds.",
+    details: "After that the server closes the remaining connections and the database anyway, and exits 1.",
+  },
+  METRICS_TOKEN: {
+    kind: secret(16),
+    description: "When set, `GET /metrics` needs `Authorization: Bearer <token>` (at least 16 characters).",
+    details:
+      "When unset, `/metrics` answers only direct requests from the loopback address (403 `FORBIDDEN` otherwise, and for anything that came through a proxy).",
+    secret: true,
+  },
+  REDIS_URL: {
+    kind: redisUrl,
+    description:
+      "`redis://[user:password@]host:port` (or `rediss://`): run several nodes that share Redis for broadcasts, rate limits and membership changes.",
+    details:
+      "See [docs/scaling.md](docs/scaling.md). Unset: one node, everything in this process. Environment only (it may hold a password).",
+    secret: true,
+  },
+  LOG_FORMAT: {
+    kind: oneOf(["auto", "json", "pretty"]),
+    default: "auto",
+    description: "`auto` (pretty on a terminal, JSON lines otherwise), `json` or `pretty`.",
+    details: "JSON suits journald, files and pipes.",
+  },
+  // Hardening (issue 16): abuse limits and unauthenticated sessions.
+  LOGIN_SLOWDOWN_AFTER: {
+    kind: wholeNumber(0),
+    default: "5",
+    description:
+      "Failed logins for one email, from any address, within `LOGIN_FAILURE_WINDOW` before each further attempt must wait (`0` disables).",
+    details: "The wait is 1 s, then twice as long after each failure.",
+  },
+  LOGIN_SLOWDOWN_MAX: {
+    kind: duration,
+    default: "1m",
+    description: "The longest of those waits.",
+    details: "The owner of an attacked account is slowed down, never locked out.",
+  },
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR: {
+    kind: wholeNumber(0),
+    default: "20",
+    description: "Registrations per client address per hour (`0` disables).",
+    details: "A token bucket of that size.",
+  },
+  RATE_LIMIT_CONVERSATIONS_PER_MINUTE: {
+    kind: wholeNumber(0),
+    default: "10",
+    description: "Conversations a user may create per minute (`0` disables).",
+  },
+  RATE_LIMIT_CHANGES_PER_MINUTE: {
+    kind: wholeNumber(0),
+    default: "60",
+    description: "Renames and participant changes (add, remove, role) per user per minute (`0` disables).",
+    details: "HTTP and sockets count together.",
+  },
+  MAX_PENDING_SESSIONS_PER_ADDRESS: {
+    kind: wholeNumber(1),
+    default: "50",
+    description: "Socket.IO sessions from one address that have not authenticated yet.",
+    details: "One more handshake is 429.",
+  },
+  MAX_PENDING_SESSIONS: {
+    kind: wholeNumber(1),
+    default: "2000",
+    description: "The same, for all addresses together.",
+  },
+  PENDING_SESSION_TIMEOUT_MS: {
+    kind: wholeNumber(1),
+    default: "5000",
+    description: "How long a session may take to authenticate before the server closes it, in milliseconds.",
+  },
+} satisfies Record<string, Declaration>
+
+export type SettingName = keyof typeof SETTINGS
+
+/** Every environment variable the configuration reads, in the order of the declarations. */
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[]
+
+type ValueOf<D> = D extends { kind: Kind<infer T> }
+  ? D extends { default: string }
+    ? T
+    : T | undefined
+  : never
+
+/** The parsed value of every setting; undefined only for a setting without a default. */
+export type SettingValues = { [N in SettingName]: ValueOf<(typeof SETTINGS)[N]> }
