@@ -10,6 +10,7 @@ import { VERSION } from "../ops/version.ts"
 import { createServer, type RunningServer } from "../server.ts"
 import { startupBanner } from "./banner.ts"
 import { migrateCommand, userCreateCommand } from "./commands.ts"
+import { failureLine } from "./failure.ts"
 import type { CliIO } from "./io.ts"
 
 /** A finished command's exit code, or a server that now runs until a signal stops it. */
@@ -65,16 +66,22 @@ export async function runCli(
     const userOnly = ["email", "password-stdin", "display-name"].filter((f) => f in values)
     if (command !== "user create" && userOnly.length)
       throw new UsageError(`--${userOnly[0]} belongs to \`causerie user create\``)
+    if (!["serve", "migrate", "user create"].includes(command))
+      throw new UsageError(`unknown command "${command}"`)
+    if (command === "user create" && (!values.email || !values["password-stdin"]))
+      throw new UsageError("user create needs --email and --password-stdin (the password comes from stdin)")
     const config = loadConfig({ ...env, ...flagsAsEnv(values) })
-
-    if (command === "serve") return { server: await serve(config, io), config }
-    if (command === "migrate") return done(await migrateCommand(config, io))
-    if (command === "user create") {
-      if (!values.email || !values["password-stdin"])
-        throw new UsageError("user create needs --email and --password-stdin (the password comes from stdin)")
-      return done(await userCreateCommand(config, io, values.email, values["display-name"]))
+    try {
+      if (command === "serve") return { server: await serve(config, io), config }
+      if (command === "migrate") return done(await migrateCommand(config, io))
+      return done(await userCreateCommand(config, io, values.email!, values["display-name"]))
+    } catch (err) {
+      // A port in use or an unreadable database is the user's to fix: one line, not a stack trace,
+      // unless they asked for details.
+      io.err(`${failureLine(err, config, command)}\n`)
+      if (config.logLevel === "debug" || config.logLevel === "trace") io.err(`${(err as Error)?.stack}\n`)
+      return done(1)
     }
-    throw new UsageError(`unknown command "${command}"`)
   } catch (err) {
     const parseError = err instanceof Error && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS")
     if (err instanceof UsageError || parseError) {

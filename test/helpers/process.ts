@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Subprocess } from "bun"
+import { TEST_DEFAULTS } from "./server.ts"
 
 export const ROOT = join(import.meta.dir, "..", "..")
 const ENTRY = join(ROOT, "src", "index.ts")
@@ -20,8 +21,7 @@ export function sandbox() {
     DATABASE_URL: `file:${join(dir, "chat.db")}`,
     DATA_DIR: dir,
     LOG_FORMAT: "json",
-    PASSWORD_HASH_MEMORY_KIB: "1024",
-    PASSWORD_HASH_TIME_COST: "1",
+    ...TEST_DEFAULTS,
   }
   return { dir, env, remove: () => rmSync(dir, { recursive: true, force: true }) }
 }
