@@ -1,4 +1,5 @@
-/** The startup banner: version, URL, database location with its secrets masked, how to stop. */
+/** The startup banner: version, URLs, database location with its secrets masked, how to stop. */
+import { type NetworkInterfaceInfo, networkInterfaces } from "node:os"
 import { resolve } from "node:path"
 import type { Config } from "../config.ts"
 import { localPath } from "../db.ts"
@@ -22,21 +23,40 @@ export function maskDatabaseUrl(url: string): string {
   return `${base.replace(/\/\/[^@/]*@/, "//***@")}${query}`
 }
 
+/**
+ * The URLs a teammate on the same network can use: one per non-internal IPv4 address of this
+ * machine, when the server listens on every interface (otherwise only its own address reaches it).
+ */
+export function networkUrls(
+  host: string,
+  port: number,
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
+): string[] {
+  if (host !== "0.0.0.0") return []
+  return Object.values(interfaces)
+    .flatMap((addresses) => addresses ?? [])
+    .filter((a) => a.family === "IPv4" && !a.internal)
+    .map((a) => `http://${a.address}:${port}`)
+}
+
 /** The banner as structured fields and a one-line message, for the start log line. */
 export function startupBanner(
   config: Pick<Config, "databaseUrl" | "databaseAuthToken" | "metricsToken">,
-  server: { url: string; version: string },
+  server: { url: string; version: string; network?: string[] },
 ) {
   const database = maskDatabaseUrl(config.databaseUrl)
+  const network = server.network ?? []
   const fields = {
     event: "start",
     version: server.version,
     url: server.url,
+    network,
     database,
     databaseAuthToken: config.databaseAuthToken ? "set" : undefined,
     metrics: config.metricsToken ? "/metrics (bearer token)" : "/metrics (loopback only)",
     pid: process.pid,
   }
-  const message = `Causerie ${server.version} listening on ${server.url}, database ${database}; press Ctrl+C or send SIGTERM to stop`
+  const where = network.length ? `${server.url} (from your network: ${network.join(", ")})` : server.url
+  const message = `Causerie ${server.version} listening on ${where}, database ${database}; press Ctrl+C or send SIGTERM to stop`
   return { fields, message }
 }

@@ -8,7 +8,7 @@ import { type Config, ConfigError, loadConfig, SETTING_NAMES, SETTINGS } from ".
 import { createLogger } from "../ops/logger.ts"
 import { VERSION } from "../ops/version.ts"
 import { createServer, type RunningServer } from "../server.ts"
-import { startupBanner } from "./banner.ts"
+import { networkUrls, startupBanner } from "./banner.ts"
 import { migrateCommand, userCreateCommand } from "./commands.ts"
 import { failureLine } from "./failure.ts"
 import type { CliIO } from "./io.ts"
@@ -102,7 +102,11 @@ async function serve(config: Config, io: CliIO): Promise<RunningServer> {
   const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && io.isTTY)
   const logger = createLogger(config.logLevel, { pretty })
   const server = await createServer(config, { logger })
-  const { fields, message } = startupBanner(config, { url: server.url, version: VERSION })
+  const { fields, message } = startupBanner(config, {
+    url: server.url,
+    version: VERSION,
+    network: networkUrls(config.host, server.port),
+  })
   logger.info(fields, message)
   return server
 }
