@@ -160,7 +160,7 @@ export const SETTINGS = {
     kind: oneOf(["auto", "json", "pretty"]),
     default: "auto",
     description: "`auto` (pretty on a terminal, JSON lines otherwise), `json` or `pretty`.",
-    details: "JSON suits journald, files and pipes.",
+    details: "Pretty is one line per request and per socket event; JSON suits journald, files and pipes.",
   },
   // Hardening (issue 16): abuse limits and unauthenticated sessions.
   LOGIN_SLOWDOWN_AFTER: {

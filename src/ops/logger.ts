@@ -1,7 +1,7 @@
 /** Structured logs: one JSON line per event (pretty on an interactive terminal). */
 import pino, { type DestinationStream, type Logger } from "pino"
-import pretty from "pino-pretty"
 import { LogDestination } from "./logDestination.ts"
+import { prettyStream } from "./prettyLog.ts"
 
 export type { Logger }
 
@@ -46,8 +46,6 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
   // stdout through a destination that drops (and counts) what it cannot write instead of throwing.
   const output = new LogDestination(1)
   // pino-pretty as a stream, not a transport: transports need worker files a compiled binary lacks.
-  const logger = options.pretty
-    ? pino(opts, pretty({ colorize: true, sync: true, ignore: "service", destination: output }))
-    : pino(opts, output)
+  const logger = options.pretty ? pino(opts, prettyStream(output)) : pino(opts, output)
   return Object.defineProperty(logger, OUTPUT, { value: output })
 }
