@@ -1,7 +1,7 @@
 /** The one-shot commands: `migrate` and `user create`; each opens the database, acts, closes it. */
 import { embeddedMigrations } from "../../db/migrations.ts"
 import type { Config } from "../config.ts"
-import { openDatabase } from "../db.ts"
+import { type Database, openDatabase } from "../db.ts"
 import { AppError, fromZodError } from "../errors.ts"
 import { registerInput } from "../schemas/inputs.ts"
 import { createUserService } from "../services/userService.ts"
@@ -15,6 +15,20 @@ const open = (config: Config) =>
     synchronous: config.databaseSynchronous,
   })
 
+/**
+ * Closes the database with every write in its main file, so that the file alone (copied, backed up,
+ * shipped to a server) is complete: without it the last writes wait in the -wal file until the next
+ * open.
+ */
+async function closeComplete(database: Database, config: Config): Promise<void> {
+  try {
+    if (config.databaseUrl.startsWith("file:"))
+      await database.client.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+  } finally {
+    database.close()
+  }
+}
+
 /** Applies pending migrations (opening the database does) and reports where the schema stands. */
 export async function migrateCommand(config: Config, io: CliIO): Promise<number> {
   const database = await open(config)
@@ -26,7 +40,7 @@ export async function migrateCommand(config: Config, io: CliIO): Promise<number>
     )
     return 0
   } finally {
-    database.close()
+    await closeComplete(database, config)
   }
 }
 
@@ -53,6 +67,6 @@ export async function userCreateCommand(
     io.err(`causerie: ${err.message}\n`)
     return 1
   } finally {
-    database.close()
+    await closeComplete(database, config)
   }
 }
