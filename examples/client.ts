@@ -4,7 +4,7 @@
  * sync, live events in order) and marking what it read.
  *
  *   npm start                      # in one terminal
- *   bun examples/client.ts         # in another (SERVER_URL defaults to http://localhost:3001)
+ *   npx bun examples/client.ts     # in another (SERVER_URL defaults to http://localhost:3001)
  */
 import { CauserieError, connect, createHttp } from "causerie/client"
 
@@ -49,9 +49,9 @@ await a.follow(conversation.id)
 await b.follow(conversation.id)
 
 // Each send carries a clientMessageId: a send cut off by a dropped connection goes again, stored once.
-const first = await a.send(conversation.id, { text: "Salut tout le monde !" })
+const first = await a.send(conversation.id, { text: "Hello everyone!" })
 console.log(`Acknowledged: message ${first.message.id} (seq ${first.message.seq})`)
-await a.send(conversation.id, { text: "Merci pour l'info !", replyToMessageId: first.message.id })
+await a.send(conversation.id, { text: "Thanks for the info!", replyToMessageId: first.message.id })
 
 await new Promise((r) => setTimeout(r, 500))
 console.log("Cursors kept by Bob:", b.cursors())

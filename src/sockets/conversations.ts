@@ -2,8 +2,8 @@
 import { conversationRoom } from "./rooms.ts"
 import type { SocketDeps } from "./types.ts"
 
-// The seed's confirmation text; clients may display it.
-export const JOINED_MESSAGE = "Vous avez rejoint la conversation"
+// The seed's confirmation text, in English like everything the server sends; clients may display it.
+export const JOINED_MESSAGE = "You joined the conversation"
 
 /** Registers the room events on one socket. */
 export function registerConversationEvents({ socket, services, on }: SocketDeps) {
