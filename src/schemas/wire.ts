@@ -4,6 +4,7 @@
  */
 import { z } from "zod"
 import { ERROR_STATUS, type ErrorCode } from "../errors.ts"
+import { reactionSummary, replyPreview } from "./messageParts.ts"
 
 const isoTime = z.string().describe("ISO-8601 UTC")
 
@@ -36,6 +37,12 @@ export const message = z.object({
   clientMessageId: z.string().nullable(),
   sender: publicUser,
   createdAt: isoTime,
+  editedAt: isoTime.nullable(),
+  /** A deleted message is a tombstone: text, audioUrl and reactions erased. */
+  deletedAt: isoTime.nullable(),
+  deletedBy: z.number().nullable(),
+  reactions: z.array(reactionSummary),
+  replyTo: replyPreview.nullable(),
 })
 
 export const conversation = z.object({

@@ -10,9 +10,9 @@
  */
 import { getTableName } from "drizzle-orm"
 import { messages } from "../../db/schema.ts"
-import type { Message, PublicUser } from "../contract.ts"
+import type { Message, PublicUser, ReplyPreview } from "../contract.ts"
 import type { Db } from "../db.ts"
-import { toMessage } from "./messageRows.ts"
+import { replyPreviewsStatement, toMessage, toReplyPreview } from "./messageRows.ts"
 
 const COLUMNS = [
   messages.conversationId,
@@ -47,7 +47,8 @@ export interface NewMessage {
 /**
  * The UPDATE that reserves each conversation's numbers, the INSERT that stores the rows, and the
  * UPDATE that moves each sender's read and delivered pointers to their own last message: one has
- * read what one answers, and unread counts then only ever walk other people's messages.
+ * read what one answers, and unread counts then only ever walk other people's messages; and the
+ * previews of the messages they reply to, read in the same transaction (one SELECT per batch).
  */
 function batchStatements(rows: NewMessage[]) {
   const perConversation = new Map<number, number>()
@@ -78,7 +79,11 @@ function batchStatements(rows: NewMessage[]) {
       ]
     }),
   }
-  return [reserve, insert, senderPointers(rows, perConversation)]
+  const replied = [...new Set(rows.flatMap((r) => (r.replyToMessageId === null ? [] : [r.replyToMessageId])))]
+  const pointers = senderPointers(rows, perConversation)
+  return replied.length > 0
+    ? [reserve, insert, pointers, replyPreviewsStatement(replied)]
+    : [reserve, insert, pointers]
 }
 
 /** Each sender's pointers up to their last message of the batch, in one statement. */
@@ -130,9 +135,11 @@ export function createMessageWriter(db: Db, publish: (messages: Message[]) => vo
 
   async function commit(batch: Pending[]): Promise<void> {
     let rows: unknown[][]
+    let previews: Map<number, ReplyPreview>
     try {
       const results = await client.batch(batchStatements(batch.map((p) => p.row)), "write")
       rows = results[1]!.rows as unknown as unknown[][]
+      previews = new Map((results[3]?.rows ?? []).map((r) => [Number(r.reply_id), toReplyPreview(r)!]))
     } catch (batchError) {
       // A constraint failure rolled the whole batch back: one bad row (a retried clientMessageId,
       // say) must not fail its neighbours, so retry each on its own. Any other failure (a lost
@@ -149,7 +156,12 @@ export function createMessageWriter(db: Db, publish: (messages: Message[]) => vo
     // INSERT ... VALUES take consecutive ids in VALUES order (AUTOINCREMENT, one writer), so sorted
     // ids line up with the batch.
     const stored = rows.map((r) => ({ id: Number(r[0]), seq: Number(r[1]) })).sort((a, b) => a.id - b.id)
-    const committed = batch.map((p, i) => toMessage({ ...p.row, ...stored[i]! }, p.row.sender))
+    const committed = batch.map((p, i) => {
+      const { replyToMessageId } = p.row
+      const replyTo = replyToMessageId === null ? null : (previews.get(replyToMessageId) ?? null)
+      const fresh = { editedAt: null, deletedAt: null, deletedBy: null, reactions: [], replyTo }
+      return toMessage({ ...p.row, ...stored[i]!, ...fresh }, p.row.sender)
+    })
     publish(committed)
     for (const [i, p] of batch.entries()) p.resolve(committed[i]!)
   }

@@ -91,14 +91,20 @@ export function createSync({ db }: { db: Db }) {
   }
 
   /** Up to `limit` events after `after`, never past `upTo`; and whether more follow. */
-  async function eventsAfter(conversationId: number, after: number, upTo: number, limit: number) {
+  async function eventsAfter(
+    userId: number,
+    conversationId: number,
+    after: number,
+    upTo: number,
+    limit: number,
+  ) {
     const { rows } = await db.$client.execute({
       sql: EVENTS_AFTER,
       args: [conversationId, after, upTo, limit + 1, conversationId, after, upTo, limit + 1, limit + 1],
     })
     const page = rows.slice(0, limit)
     const refs = page.flatMap((r) => (r.ref === null ? [] : [Number(r.ref)]))
-    const byId = new Map((await messagesByIds(db, refs)).map((m) => [m.id, m]))
+    const byId = new Map((await messagesByIds(db, refs, userId)).map((m) => [m.id, m]))
     const events: StoredEvent[] = page.map((r) => {
       const seq = Number(r.seq)
       const data =
@@ -111,12 +117,13 @@ export function createSync({ db }: { db: Db }) {
   }
 
   async function pageOf(
+    userId: number,
     s: Standing,
     after: number,
     limit: number,
     pointers: ParticipantPointers[],
   ): Promise<EventsPage> {
-    const { events, hasMore } = await eventsAfter(s.conversationId, after, s.upTo, limit)
+    const { events, hasMore } = await eventsAfter(userId, s.conversationId, after, s.upTo, limit)
     const { upTo: _, ...standing } = s
     return { ...standing, events, hasMore, participants: s.active ? pointers : [] }
   }
@@ -134,7 +141,7 @@ export function createSync({ db }: { db: Db }) {
         throw new AppError("FORBIDDEN", `You are not a participant of conversation ${conversationId}`)
       }
       const pointers = (await pointersOf([conversationId])).get(conversationId) ?? []
-      return pageOf(standing, after, limit, pointers)
+      return pageOf(userId, standing, after, limit, pointers)
     },
 
     /**
@@ -148,7 +155,7 @@ export function createSync({ db }: { db: Db }) {
       const pointers = await pointersOf(visible.filter(([id]) => mine.get(id)!.active).map(([id]) => id))
       const pages: EventsPage[] = []
       for (const [id, after] of visible)
-        pages.push(await pageOf(mine.get(id)!, after, input.limit, pointers.get(id) ?? []))
+        pages.push(await pageOf(userId, mine.get(id)!, after, input.limit, pointers.get(id) ?? []))
       const listedIds = new Set(listed.map(([id]) => id))
       return {
         conversations: pages,
