@@ -209,7 +209,7 @@ describe("HTTP routes", () => {
     const request = fc.record({ id: segment, userId: segment, query, body: body(keys), auth })
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        const path = template.replace(":id", r.id).replace(":userId", r.userId)
+        const path = template.replace(":id", r.id).replace(":userId", r.userId).replace(":emoji", r.userId)
         const qs = new URLSearchParams(r.query).toString()
         await send(method, qs ? `${path}?${qs}` : path, r)
       }),

@@ -81,7 +81,8 @@ export const errorBody = z.object({
 })
 
 const conversationRef = z.object({ conversationId: z.number() })
-const withSeq = <T extends z.ZodRawShape>(shape: T) =>
+/** The payload of a sequenced event: its conversation and `seq`, then its own fields. */
+export const withSeq = <T extends z.ZodRawShape>(shape: T) =>
   z.object({ conversationId: z.number(), seq: z.number(), ...shape })
 
 // Payloads of the sequenced events: each carries its `seq` and is replayed by sync as `data`.
@@ -125,6 +126,10 @@ export const storedEvent = z.object({
     "participant_removed",
     "role_changed",
     "conversation_updated",
+    "message_edited",
+    "message_deleted",
+    "reaction_added",
+    "reaction_removed",
   ]),
   data: z.record(z.string(), z.unknown()),
 })

@@ -16,9 +16,11 @@ import { createSessions } from "./auth/sessions.ts"
 import { createTokens } from "./auth/tokens.ts"
 import { createConversationService } from "./conversationService.ts"
 import { createConversationSettings } from "./conversationSettings.ts"
+import { createMessageChanges } from "./messageChanges.ts"
 import { createMessageService } from "./messageService.ts"
 import { createParticipantService } from "./participantService.ts"
 import { createPointers } from "./pointers.ts"
+import { createReactions } from "./reactions.ts"
 import { createSync } from "./sync.ts"
 import { createUserService } from "./userService.ts"
 
@@ -112,6 +114,8 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
   const pointers = createPointers({ db, membership, bus })
   const sync = createSync({ db })
   const messages = createMessageService({ db, membership, bus, sendLimit: limits.send })
+  const messageChanges = createMessageChanges({ db, membership, bus, sendLimit: limits.send })
+  const reactions = createReactions({ db, membership, bus, sendLimit: limits.send })
   return {
     bus,
     presence,
@@ -124,6 +128,8 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
     participants,
     settings,
     messages,
+    messageChanges,
+    reactions,
     pointers,
     sync,
     limits,

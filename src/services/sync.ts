@@ -11,16 +11,24 @@ import { AppError } from "../errors.ts"
 import type { SyncInput } from "../schemas/inputs.ts"
 import { unreadCountSql } from "./conversationList.ts"
 import { messagesByIds } from "./messageRows.ts"
+import { MESSAGE_CHANGES } from "./storedEvents.ts"
 
 // Messages carry their own seq; every other event is a conversation_events row. Each arm is read
 // in order on its (conversation_id, seq) index and cut at the page size before the two are merged:
-// without the inner limits SQLite would sort every later event of the conversation first.
+// without the inner limits SQLite would sort every later event of the conversation first. Like
+// new_message, an edit is replayed with the message as it stands now (`ref`). The edits and
+// reactions of a message deleted since are left out: their content is erased, and its
+// message_deleted, later in the sequence, says what remains.
 const EVENTS_AFTER = `
   SELECT * FROM (SELECT seq, 'new_message' AS type, id AS ref, NULL AS data FROM messages
    WHERE conversation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?)
   UNION ALL
-  SELECT * FROM (SELECT seq, type, NULL AS ref, data FROM conversation_events
-   WHERE conversation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?)
+  SELECT * FROM (SELECT e.seq, e.type, CASE WHEN e.type = 'message_edited' THEN e.message_id END AS ref,
+      e.data FROM conversation_events e
+   WHERE e.conversation_id = ? AND e.seq > ? AND e.seq <= ?
+     AND NOT (e.type IN (${MESSAGE_CHANGES.map((t) => `'${t}'`).join(", ")}) AND EXISTS (
+       SELECT 1 FROM messages d WHERE d.id = e.message_id AND d.deleted_at IS NOT NULL))
+   ORDER BY e.seq LIMIT ?)
   ORDER BY seq LIMIT ?`
 
 /** Where the caller stands in one conversation. */

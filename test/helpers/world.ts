@@ -132,6 +132,8 @@ const TABLES = [
   "messages",
   "message_reads",
   "revoked_tokens",
+  "message_reactions",
+  "conversation_events",
 ]
 
 /** Every row of every table, to compare before and after a refused action. */
