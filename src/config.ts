@@ -54,6 +54,8 @@ const envSchema = z.object({
   RATE_LIMIT_MESSAGES_BURST: positiveInt.default(40),
   RATE_LIMIT_JOINS_PER_SECOND: nonNegativeInt.default(10),
   RATE_LIMIT_JOINS_BURST: positiveInt.default(30),
+  RATE_LIMIT_TYPING_PER_SECOND: nonNegativeInt.default(2),
+  RATE_LIMIT_TYPING_BURST: positiveInt.default(6),
   LOGIN_MAX_FAILURES: nonNegativeInt.default(10),
   LOGIN_FAILURE_WINDOW: duration.default(15 * 60),
   MAX_CONNECTIONS_PER_USER: positiveInt.default(20),
@@ -107,6 +109,8 @@ export type Config = {
     messagesBurst: number
     joinsPerSecond: number
     joinsBurst: number
+    typingPerSecond: number
+    typingBurst: number
     /** Per (email, address). */
     loginMaxFailures: number
     loginFailureWindowSeconds: number
@@ -169,6 +173,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       messagesBurst: e.RATE_LIMIT_MESSAGES_BURST,
       joinsPerSecond: e.RATE_LIMIT_JOINS_PER_SECOND,
       joinsBurst: e.RATE_LIMIT_JOINS_BURST,
+      typingPerSecond: e.RATE_LIMIT_TYPING_PER_SECOND,
+      typingBurst: e.RATE_LIMIT_TYPING_BURST,
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
       loginFailureWindowSeconds: e.LOGIN_FAILURE_WINDOW,
       loginSlowdownAfter: e.LOGIN_SLOWDOWN_AFTER,

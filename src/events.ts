@@ -9,6 +9,10 @@ export interface DomainEvents {
   reaction_added: ServerPayload<"reaction_added">
   reaction_removed: ServerPayload<"reaction_removed">
   message_read: MessageReadPayload
+  /** Volatile: to the conversation's room, but not to the typist's own devices. */
+  typing: ServerPayload<"typing">
+  /** Volatile: to `recipients`, the users who share a conversation with the subject. */
+  presence: ServerPayload<"presence"> & { recipients: number[] }
   /** A participant's read or delivered pointer moved forward. */
   pointer_moved: ServerPayload<"read_up_to"> & { pointer: "read" | "delivered" }
   participant_added: ServerPayload<"participant_added">

@@ -209,6 +209,7 @@ const SOCKET_OPS: SocketOp[] = [
   { name: "delete_message", rule: "senderOrAdmin", payload: (c) => ({ messageId: c.messageId }) },
   { name: "add_reaction", rule: "unblocked", payload: (c) => ({ messageId: c.messageId, emoji: "👍" }) },
   { name: "remove_reaction", rule: "unblocked", payload: (c) => ({ messageId: c.messageId, emoji: "👍" }) },
+  { name: "typing", rule: "unblocked", pure: true, payload: (c) => ({ ...ref(c), state: "typing" }) },
   { name: "mark_message_read", rule: "participant", payload: (c) => ({ messageId: c.messageId }) },
   { name: "mark_read", rule: "participant", payload: (c) => ({ ...ref(c), seq: 1 }) },
   { name: "mark_delivered", rule: "participant", payload: (c) => ({ ...ref(c), seq: 1 }) },

@@ -46,6 +46,7 @@ beforeAll(async () => {
   const env = {
     RATE_LIMIT_MESSAGES_PER_SECOND: "0",
     RATE_LIMIT_JOINS_PER_SECOND: "0",
+    RATE_LIMIT_TYPING_PER_SECOND: "0",
     LOGIN_MAX_FAILURES: "0",
     // The raw-packet property opens a socket per run.
     MAX_CONNECTIONS_PER_USER: "1000",

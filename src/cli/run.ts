@@ -114,6 +114,8 @@ const DESCRIPTIONS: Record<string, string> = {
   RATE_LIMIT_MESSAGES_BURST: "messages per user at once (40)",
   RATE_LIMIT_JOINS_PER_SECOND: "joins per user per second, 0 disables (10)",
   RATE_LIMIT_JOINS_BURST: "joins per user at once (30)",
+  RATE_LIMIT_TYPING_PER_SECOND: "typing notices per user per second, 0 disables (2)",
+  RATE_LIMIT_TYPING_BURST: "typing notices per user at once (6)",
   LOGIN_MAX_FAILURES: "failed logins per email from one address before 429, 0 disables (10)",
   LOGIN_FAILURE_WINDOW: "window of LOGIN_MAX_FAILURES (15m)",
   PASSWORD_HASH_MEMORY_KIB: "argon2id memory per hash, KiB (19456)",

@@ -7,6 +7,7 @@
 import { z } from "zod"
 import * as changes from "./changes.ts"
 import * as input from "./inputs.ts"
+import * as live from "./live.ts"
 import * as messageInput from "./messageInputs.ts"
 import * as wire from "./wire.ts"
 
@@ -63,6 +64,13 @@ export const clientEvents = {
         "duplicate: true.",
     ),
     ack: changes.reactionAck,
+  },
+  typing: {
+    input: messageInput.typingInput.describe(
+      "Typing or recording in a conversation, or stopped: typing to the room but the typist's own devices " +
+        "(volatile, never stored). Refresh it every few seconds: it expires after 6 s without one.",
+    ),
+    ack: live.typingPayload.omit({ userId: true }),
   },
   mark_message_read: {
     input: input.markReadInput.describe(
@@ -153,6 +161,14 @@ export const serverEvents = {
   ),
   reaction_removed: changes.reactionPayload.describe(
     "To the room when someone takes a reaction back (sequenced); count is how many still react with it.",
+  ),
+  typing: live.typingPayload.describe(
+    "To the room but the typist's devices when someone types, records or stops; stopped also when the state " +
+      "expires (6 s), its device disconnects or its author sends a message there (volatile, no seq).",
+  ),
+  presence: live.presencePayload.describe(
+    "To the devices of every user who shares a conversation with userId: online when their first device " +
+      "connects, offline with lastSeenAt once their last has been gone for PRESENCE_GRACE_MS (volatile, no seq).",
   ),
   message_read: wire.messageReadPayload.describe(
     "To the room, the first time a user marks a message read (mark_message_read).",

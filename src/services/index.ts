@@ -22,6 +22,7 @@ import { createParticipantService } from "./participantService.ts"
 import { createPointers } from "./pointers.ts"
 import { createReactions } from "./reactions.ts"
 import { createSync } from "./sync.ts"
+import { createTyping } from "./typing.ts"
 import { createUserService } from "./userService.ts"
 
 export interface ServiceOptions {
@@ -71,6 +72,13 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
       burst: rateLimit.joinsBurst,
       what: "joins",
     }),
+    typing: createTokenBucket({
+      name: "typing",
+      store: buckets,
+      perSecond: rateLimit.typingPerSecond,
+      burst: rateLimit.typingBurst,
+      what: "typing notices",
+    }),
     login: shared ? shared.loginThrottle(loginOptions) : createLoginThrottle(loginOptions),
     register: createTokenBucket({
       name: "register",
@@ -116,6 +124,7 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
   const messages = createMessageService({ db, membership, bus, sendLimit: limits.send })
   const messageChanges = createMessageChanges({ db, membership, bus, sendLimit: limits.send })
   const reactions = createReactions({ db, membership, bus, sendLimit: limits.send })
+  const typing = createTyping({ membership, bus, limit: limits.typing })
   return {
     bus,
     presence,
@@ -132,7 +141,12 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
     reactions,
     pointers,
     sync,
+    typing,
     limits,
+    /** Stops what outlives requests (typing timers); resolves once their last writes are done. */
+    async close(): Promise<void> {
+      typing.close()
+    },
   }
 }
 

@@ -33,6 +33,10 @@ export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void
     ),
     bus.on("reaction_added", (r) => io.to(conversationRoom(r.conversationId)).emit("reaction_added", r)),
     bus.on("reaction_removed", (r) => io.to(conversationRoom(r.conversationId)).emit("reaction_removed", r)),
+    // Volatile: a late indicator is worth nothing, so a congested socket may drop it.
+    bus.on("typing", (t) =>
+      io.to(conversationRoom(t.conversationId)).except(userRoom(t.userId)).volatile.emit("typing", t),
+    ),
     bus.on("message_read", (read) => io.to(conversationRoom(read.conversationId)).emit("message_read", read)),
     bus.on("pointer_moved", (moved) =>
       pointers.push(`${moved.conversationId}:${moved.userId}:${moved.pointer}`, moved),

@@ -10,6 +10,7 @@ import { type EventOps, eventHandler } from "./handle.ts"
 import { registerMessageEvents } from "./messages.ts"
 import { registerParticipantEvents } from "./participants.ts"
 import { conversationOfRoom, userRoom } from "./rooms.ts"
+import { registerTypingEvents } from "./typing.ts"
 
 /** Attaches the chat protocol to `io`; returns a function that detaches the bus listeners. */
 export function attachSockets(
@@ -41,6 +42,7 @@ export function attachSockets(
     registerConversationEvents(deps)
     registerMessageEvents(deps)
     registerParticipantEvents(deps)
+    registerTypingEvents(deps)
 
     // No socket outlives its token.
     const expiry = atTime(socket.data.tokenExpiresAt, () => socket.disconnect(true))

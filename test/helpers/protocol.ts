@@ -9,6 +9,7 @@ export const EVENTS: [string, string[]][] = [
   ["delete_message", ["messageId"]],
   ["add_reaction", ["messageId", "emoji"]],
   ["remove_reaction", ["messageId", "emoji"]],
+  ["typing", ["conversationId", "state"]],
   ["mark_message_read", ["messageId"]],
   ["mark_read", ["conversationId", "seq"]],
   ["mark_delivered", ["conversationId", "seq"]],
