@@ -59,6 +59,7 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES: nonNegativeInt.default(10),
   LOGIN_FAILURE_WINDOW: duration.default(15 * 60),
   MAX_CONNECTIONS_PER_USER: positiveInt.default(20),
+  PRESENCE_GRACE_MS: nonNegativeInt.default(5000),
   TRUST_PROXY: z
     .enum(["true", "false"])
     .default("false")
@@ -127,6 +128,8 @@ export type Config = {
   /** Engine.IO sessions not yet authenticated: caps and how long one may wait. */
   pendingSessions: { perAddress: number; total: number; timeoutMs: number }
   maxConnectionsPerUser: number
+  /** How long a user stays online after their last device disconnects (a reload is not a blip). */
+  presenceGraceMs: number
   /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
   trustProxy: boolean
   /** argon2id cost for new password hashes (existing hashes keep their own). */
@@ -189,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.PENDING_SESSION_TIMEOUT_MS,
     },
     maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+    presenceGraceMs: e.PRESENCE_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
     passwordHashing: { memoryKib: e.PASSWORD_HASH_MEMORY_KIB, timeCost: e.PASSWORD_HASH_TIME_COST },
     nativeBroadcast: e.NATIVE_BROADCAST,

@@ -198,6 +198,8 @@ const HTTP_OPS: HttpOp[] = [
   { name: "PUT /api/messages/:id/reactions/:emoji", rule: "unblocked", okStatus: 201 },
   // Nobody has reacted yet: removing is acknowledged as a duplicate.
   { name: "DELETE /api/messages/:id/reactions/:emoji", rule: "unblocked", okStatus: 200 },
+  // Anyone signed in sees a profile; presence only if they share a conversation (test/presence).
+  { name: "GET /api/users/:id", rule: "user", okStatus: 200, pure: true },
 ]
 
 const ref = (c: Cell) => ({ conversationId: c.conversationId })
@@ -236,10 +238,19 @@ const label = (e: Expected, okStatus?: number) =>
     ? `ok${okStatus ? ` ${okStatus}` : ""}`
     : `${e.outcome}${okStatus ? ` ${ERROR_STATUS[e.outcome]}` : ""}`
 
-/** The route's path for a cell: :id names its message under /api/messages, else its conversation. */
+/** The route's path for a cell: :id names its message, its target user, or its conversation. */
 const pathFor = (template: string, c: Cell) =>
   template
-    .replace(":id", String(template.startsWith("/api/messages/") ? c.messageId : c.conversationId))
+    .replace(
+      ":id",
+      String(
+        template.startsWith("/api/messages/")
+          ? c.messageId
+          : template.startsWith("/api/users/")
+            ? c.target
+            : c.conversationId,
+      ),
+    )
     .replace(":userId", String(c.target))
     .replace(":emoji", encodeURIComponent("👍"))
 

@@ -110,6 +110,7 @@ const DESCRIPTIONS: Record<string, string> = {
   LOG_FORMAT: "auto (pretty on a terminal), json or pretty (auto)",
   MAX_HTTP_BUFFER_SIZE: "largest socket.io packet and HTTP request body, in bytes (65536)",
   MAX_CONNECTIONS_PER_USER: "live sockets per user (20)",
+  PRESENCE_GRACE_MS: "how long a user stays online after their last device leaves (5000)",
   RATE_LIMIT_MESSAGES_PER_SECOND: "messages per user per second, 0 disables (20)",
   RATE_LIMIT_MESSAGES_BURST: "messages per user at once (40)",
   RATE_LIMIT_JOINS_PER_SECOND: "joins per user per second, 0 disables (10)",

@@ -20,6 +20,8 @@ export const participant = publicUser.extend({
   role,
   joinedAt: isoTime,
   online: z.boolean(),
+  /** When their last device disconnected; null while online or if never seen. */
+  lastSeenAt: isoTime.nullable(),
   /** How far this participant has read and received: they only move forward. */
   readSeq: z.number(),
   deliveredSeq: z.number(),

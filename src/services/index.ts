@@ -20,6 +20,7 @@ import { createMessageChanges } from "./messageChanges.ts"
 import { createMessageService } from "./messageService.ts"
 import { createParticipantService } from "./participantService.ts"
 import { createPointers } from "./pointers.ts"
+import { createPresenceService } from "./presenceService.ts"
 import { createReactions } from "./reactions.ts"
 import { createSync } from "./sync.ts"
 import { createTyping } from "./typing.ts"
@@ -28,7 +29,10 @@ import { createUserService } from "./userService.ts"
 export interface ServiceOptions {
   db: Db
   jwtSecret: string
-  config: Pick<Config, "jwtTtlSeconds" | "maxParticipants" | "rateLimit" | "passwordHashing">
+  config: Pick<
+    Config,
+    "jwtTtlSeconds" | "maxParticipants" | "rateLimit" | "passwordHashing" | "presenceGraceMs"
+  >
   /** Live state several nodes share (in Redis); this process's memory when absent. */
   shared?: SharedStores
 }
@@ -44,7 +48,7 @@ export interface SharedStores {
 export function createServices({ db, jwtSecret, config, shared }: ServiceOptions) {
   const { rateLimit } = config
   const bus = new EventBus()
-  const presence = createMemoryPresence()
+  const presence = createMemoryPresence({ graceMs: config.presenceGraceMs })
   const membership = createMembership(db, { ttlMs: shared?.membershipTtlMs })
   const users = createUserService(db, config.passwordHashing)
   const tokens = createTokens({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds })
@@ -125,6 +129,7 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
   const messageChanges = createMessageChanges({ db, membership, bus, sendLimit: limits.send })
   const reactions = createReactions({ db, membership, bus, sendLimit: limits.send })
   const typing = createTyping({ membership, bus, limit: limits.typing })
+  const presenceService = createPresenceService({ db, bus, presence })
   return {
     bus,
     presence,
@@ -142,10 +147,12 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
     pointers,
     sync,
     typing,
+    presenceService,
     limits,
-    /** Stops what outlives requests (typing timers); resolves once their last writes are done. */
+    /** Stops what outlives requests (typing and presence timers); resolves once their writes are done. */
     async close(): Promise<void> {
       typing.close()
+      await presenceService.close()
     },
   }
 }

@@ -37,6 +37,10 @@ export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void
     bus.on("typing", (t) =>
       io.to(conversationRoom(t.conversationId)).except(userRoom(t.userId)).volatile.emit("typing", t),
     ),
+    // Presence goes only to the users who share a conversation with its subject.
+    bus.on("presence", ({ recipients, ...presence }) =>
+      io.to(recipients.map(userRoom)).volatile.emit("presence", presence),
+    ),
     bus.on("message_read", (read) => io.to(conversationRoom(read.conversationId)).emit("message_read", read)),
     bus.on("pointer_moved", (moved) =>
       pointers.push(`${moved.conversationId}:${moved.userId}:${moved.pointer}`, moved),

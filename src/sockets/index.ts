@@ -33,7 +33,7 @@ export function attachSockets(
 
   io.on("connection", (socket) => {
     const user = socket.data.user
-    services.presence.connected(user.id)
+    services.presenceService.connected(user.id)
     // The personal room: every device of the user, for news that is not about a joined room.
     socket.join(userRoom(user.id))
     logger.info({ event: "connect", socketId: socket.id, userId: user.id }, "socket connected")
@@ -59,7 +59,7 @@ export function attachSockets(
     })
     socket.on("disconnect", () => {
       expiry.cancel()
-      services.presence.disconnected(user.id)
+      services.presenceService.disconnected(user.id)
     })
   })
 

@@ -51,4 +51,5 @@ export const ROUTES: [string, string[]][] = [
   ["GET /api/messages/:id/reactions", []],
   ["PUT /api/messages/:id/reactions/:emoji", []],
   ["DELETE /api/messages/:id/reactions/:emoji", []],
+  ["GET /api/users/:id", []],
 ]
