@@ -122,6 +122,7 @@ interface HttpOp extends Op {
   name: string
   okStatus: number
   body?(c: Cell, w: World): unknown
+  query?(c: Cell): string
 }
 interface SocketOp extends Op {
   payload(c: Cell, w: World): unknown
@@ -200,6 +201,14 @@ const HTTP_OPS: HttpOp[] = [
   { name: "DELETE /api/messages/:id/reactions/:emoji", rule: "unblocked", okStatus: 200 },
   // Anyone signed in sees a profile; presence only if they share a conversation (test/presence).
   { name: "GET /api/users/:id", rule: "user", okStatus: 200, pure: true },
+  // Anyone signed in may search; what they may not see is not found (test/search.test.ts).
+  {
+    name: "GET /api/search",
+    rule: "user",
+    okStatus: 200,
+    pure: true,
+    query: (c) => `q=before&conversationId=${c.conversationId}`,
+  },
 ]
 
 const ref = (c: Cell) => ({ conversationId: c.conversationId })
@@ -270,7 +279,7 @@ describe.each(HTTP_OPS.map((op) => [op.name, op] as const))("%s", (_, op) => {
       inWorld(op, actor as Actor, async (c, w) => {
         const want = expected(op.rule, actor as Actor)
         const [method, template] = op.name.split(" ") as [string, string]
-        const path = pathFor(template, c)
+        const path = pathFor(template, c) + (op.query ? `?${op.query(c)}` : "")
         const headers: Record<string, string> = c.token ? { authorization: `Bearer ${c.token}` } : {}
         const res = await api(h, method, path, { body: op.body?.(c, w), headers })
         if (want.outcome === "ok") {

@@ -23,7 +23,7 @@ import { DOCUMENTED, expectDocumentedAck, fetchDocumented } from "./helpers/docu
 import { INVARIANTS } from "./helpers/invariants.ts"
 import { EVENTS, ROUTES } from "./helpers/protocol.ts"
 import { startTestServer, type TestServer } from "./helpers/server.ts"
-import { expiredToken, forgedToken, tokenFor } from "./helpers/tokens.ts"
+import { expiredToken, forgedToken, tokenFor, writeDb } from "./helpers/tokens.ts"
 import { collect, waitFor } from "./helpers/wait.ts"
 
 /** Runs per event or route; FUZZ_RUNS widens a run, FUZZ_SEED replays one that failed. */
@@ -254,5 +254,10 @@ describe("afterwards", () => {
 
   test.each(INVARIANTS)("database: %s", (_, sql) => {
     expect(h.query(sql)).toEqual([])
+  })
+
+  test("database: the search index agrees with the messages it indexes", async () => {
+    // FTS5 checks its index against the content table and fails the statement otherwise.
+    await writeDb(h, "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
   })
 })

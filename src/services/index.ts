@@ -22,6 +22,7 @@ import { createParticipantService } from "./participantService.ts"
 import { createPointers } from "./pointers.ts"
 import { createPresenceService } from "./presenceService.ts"
 import { createReactions } from "./reactions.ts"
+import { createSearch } from "./search.ts"
 import { createSync } from "./sync.ts"
 import { createTyping } from "./typing.ts"
 import { createUserService } from "./userService.ts"
@@ -125,6 +126,7 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
   const settings = createConversationSettings({ db, bus, membership, changeLimit: limits.change })
   const pointers = createPointers({ db, membership, bus })
   const sync = createSync({ db })
+  const search = createSearch({ db })
   const messages = createMessageService({ db, membership, bus, sendLimit: limits.send })
   const messageChanges = createMessageChanges({ db, membership, bus, sendLimit: limits.send })
   const reactions = createReactions({ db, membership, bus, sendLimit: limits.send })
@@ -146,6 +148,7 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
     reactions,
     pointers,
     sync,
+    search,
     typing,
     presenceService,
     limits,

@@ -5,6 +5,7 @@
  */
 import { eq } from "drizzle-orm"
 import { users } from "../../db/schema.ts"
+import type { UserProfile } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
@@ -65,7 +66,7 @@ export function createPresenceService({ db, bus, presence }: PresenceDeps) {
     },
 
     /** A user as `viewerId` may see them: presence only when they share a conversation (or are one). */
-    async profile(viewerId: number, userId: number) {
+    async profile(viewerId: number, userId: number): Promise<UserProfile> {
       const user = await db.query.users.findFirst({
         columns: { id: true, email: true, displayName: true, lastSeenAt: true },
         where: eq(users.id, userId),

@@ -3,7 +3,7 @@
  * Each add or removal that changes something takes a seq in the transaction that makes it; one that
  * changes nothing (twice the same) is acknowledged as a duplicate, neither stored nor broadcast.
  */
-import type { AckPayload, PublicUser, ServerPayload } from "../contract.ts"
+import type { AckPayload, PublicUser, ReactionList, ServerPayload } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
@@ -112,7 +112,7 @@ export function createReactions({ db, membership, bus, sendLimit }: ReactionDeps
     },
 
     /** Who reacted with what, for a participant. */
-    async list(userId: number, messageId: number) {
+    async list(userId: number, messageId: number): Promise<ReactionList> {
       const { conversationId } = await liveMessage(db, messageId)
       await membership.require(conversationId, userId)
       const { rows } = await db.$client.execute({

@@ -52,4 +52,5 @@ export const ROUTES: [string, string[]][] = [
   ["PUT /api/messages/:id/reactions/:emoji", []],
   ["DELETE /api/messages/:id/reactions/:emoji", []],
   ["GET /api/users/:id", []],
+  ["GET /api/search", []],
 ]
