@@ -1,28 +1,17 @@
 /** Edits, deletions and reactions are sequenced events: a client that was away replays each once. */
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test"
+import { beforeAll, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import {
-  api,
-  closeAll,
-  connect,
-  createConversation,
-  join,
-  signUpAll,
-  type TestUser,
-} from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { api, connect, createConversation, join, signUpAll, type TestUser } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { until } from "./helpers/wait.ts"
 
-let h: TestServer
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 let alice: TestUser
 let bob: TestUser
 let carol: TestUser
 beforeAll(async () => {
-  h = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
   ;[alice, bob, carol] = await signUpAll(h, ["alice", "bob", "carol"])
 })
-afterEach(() => closeAll())
-afterAll(() => h.stop())
 
 const emit = async (s: Socket, event: string, payload: unknown) => {
   const ack = await s.timeout(5000).emitWithAck(event, payload)

@@ -1,18 +1,14 @@
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test"
+import { expect, test } from "bun:test"
 import { rmSync } from "node:fs"
 import type { Socket } from "socket.io-client"
-import { api, closeAll, connect, createConversation, type TestUser } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { api, connect, createConversation, type TestUser } from "./helpers/clients.ts"
+import { startTestServer } from "./helpers/server.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { waitFor } from "./helpers/wait.ts"
 import { quickUsers } from "./helpers/world.ts"
 
 const GRACE_MS = 300
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer({ PRESENCE_GRACE_MS: String(GRACE_MS) })
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer({ PRESENCE_GRACE_MS: String(GRACE_MS) })
 
 /** Alice and Bob share a conversation; Eve shares none with Alice. */
 async function cast() {

@@ -1,20 +1,17 @@
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test"
+import { beforeAll, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import { api, closeAll, signUpAll, type TestUser } from "./helpers/clients.ts"
+import { api, signUpAll, type TestUser } from "./helpers/clients.ts"
 import { twoMembersAndAStranger } from "./helpers/room.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { nothingWithin, waitFor } from "./helpers/wait.ts"
 
-let h: TestServer
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 let alice: TestUser
 let bob: TestUser
 let eve: TestUser
 beforeAll(async () => {
-  h = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
   ;[alice, bob, eve] = await signUpAll(h, ["alice", "bob", "eve"])
 })
-afterEach(() => closeAll())
-afterAll(() => h.stop())
 
 const emit = (s: Socket, event: string, payload: unknown) => s.timeout(5000).emitWithAck(event, payload)
 async function setup() {

@@ -1,16 +1,14 @@
 /** A database from before full-text search: migrating it indexes the messages it already holds. */
 import { expect, test } from "bun:test"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createClient } from "@libsql/client"
 import { embeddedMigrations } from "../db/migrations.ts"
 import { api } from "./helpers/clients.ts"
-import { startTestServer } from "./helpers/server.ts"
+import { startTestServer, tempDir } from "./helpers/server.ts"
 import { tokenFor } from "./helpers/tokens.ts"
 
 test("the messages of an existing database are found once it is migrated", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "causerie-old-"))
+  const dir = tempDir()
   const path = join(dir, "chat.db")
   const old = createClient({ url: `file:${path}` })
   // Every migration before the one that adds the index, recorded as drizzle's migrator does.
@@ -41,7 +39,7 @@ test("the messages of an existing database are found once it is migrated", async
   )
   old.close()
 
-  const h = await startTestServer({ DATABASE_URL: `file:${path}` })
+  const h = await startTestServer({}, {}, dir)
   try {
     const res = await api(h, "GET", "/api/search?q=ELEVE", {
       headers: { authorization: `Bearer ${await tokenFor(1)}` },
@@ -51,6 +49,5 @@ test("the messages of an existing database are found once it is migrated", async
     ])
   } finally {
     await h.stop()
-    rmSync(dir, { recursive: true, force: true })
   }
 })

@@ -1,9 +1,9 @@
 /** Full-text search over a conversation of 10,000 French and English messages, sent through the API. */
-import { afterAll, beforeAll, expect, test } from "bun:test"
+import { beforeAll, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import { api, closeAll, connect, createConversation, type TestUser } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { api, connect, createConversation, type TestUser } from "./helpers/clients.ts"
 import { writeDb } from "./helpers/tokens.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { quickUsers } from "./helpers/world.ts"
 
 const FILLER = [
@@ -29,13 +29,12 @@ function text(i: number): string {
 }
 const COUNT = 10_000
 
-let h: TestServer
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 let alice: TestUser
 let carol: TestUser
 let eve: TestUser
 let big: number
 beforeAll(async () => {
-  h = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
   let bob: TestUser
   ;[alice, bob, carol, eve] = (await quickUsers(h, ["alice", "bob", "carol", "eve"])) as TestUser[] as [
     TestUser,
@@ -55,10 +54,6 @@ beforeAll(async () => {
     if (acks.some((x) => !x.ok)) throw new Error("a send was refused")
   }
 }, 120_000)
-afterAll(async () => {
-  closeAll()
-  await h.stop()
-})
 
 const search = (user: TestUser, params: Record<string, string | number>) =>
   api(h, "GET", `/api/search?${new URLSearchParams(params as Record<string, string>)}`, { auth: user })

@@ -1,16 +1,11 @@
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test"
+import { expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
-import { closeAll, connect, createConversation, join } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { connect, createConversation, join } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { nothingWithin, waitFor } from "./helpers/wait.ts"
 import { quickUsers } from "./helpers/world.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer({ RATE_LIMIT_TYPING_PER_SECOND: "1", RATE_LIMIT_TYPING_BURST: "4" })
-})
-afterEach(() => closeAll())
-afterAll(() => h.stop())
+const h = useTestServer({ RATE_LIMIT_TYPING_PER_SECOND: "1", RATE_LIMIT_TYPING_BURST: "4" })
 
 const typing = (s: Socket, conversationId: number, state: unknown) =>
   s.timeout(5000).emitWithAck("typing", { conversationId, state })

@@ -9,7 +9,7 @@ import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
 import type { Membership } from "../stores/membership.ts"
 import type { createTokenBucket } from "../stores/rateLimits.ts"
-import { fromRow, messageTarget, selectMessage } from "./messageRows.ts"
+import { fromRow, selectMessage } from "./messageRows.ts"
 import { MESSAGE_CHANGES, storedSeq, storeEvent } from "./storedEvents.ts"
 import { commit } from "./transaction.ts"
 
@@ -22,6 +22,22 @@ export interface MessageChangeDeps {
 }
 
 const gone = (messageId: number) => new AppError("NOT_FOUND", `Message ${messageId} does not exist`)
+
+/** What the permission checks of an edit, deletion or reaction need to know of a message. */
+async function messageTarget(db: Db, id: number) {
+  const { rows } = await db.$client.execute({
+    sql: "SELECT conversation_id, sender_id, text IS NOT NULL AS has_text, deleted_at FROM messages WHERE id = ?",
+    args: [id],
+  })
+  const r = rows[0]
+  if (!r) return undefined
+  return {
+    conversationId: Number(r.conversation_id),
+    senderId: Number(r.sender_id),
+    hasText: Boolean(r.has_text),
+    deleted: r.deleted_at !== null,
+  }
+}
 
 /** The live message (not deleted) with this id, or NOT_FOUND. */
 export async function liveMessage(db: Db, messageId: number) {

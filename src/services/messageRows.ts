@@ -135,22 +135,6 @@ export async function messageByClientId(
   return (await read(db, { sql, args: [senderId, senderId, clientMessageId] }))[0]
 }
 
-/** What the permission checks of an edit, deletion or reaction need to know of a message. */
-export async function messageTarget(db: Db, id: number) {
-  const { rows } = await db.$client.execute({
-    sql: "SELECT conversation_id, sender_id, text IS NOT NULL AS has_text, deleted_at FROM messages WHERE id = ?",
-    args: [id],
-  })
-  const r = rows[0]
-  if (!r) return undefined
-  return {
-    conversationId: Number(r.conversation_id),
-    senderId: Number(r.sender_id),
-    hasText: Boolean(r.has_text),
-    deleted: r.deleted_at !== null,
-  }
-}
-
 const NEWEST = `${SELECT} WHERE m.conversation_id = ? ORDER BY m.id DESC LIMIT ?`
 const BEFORE = `${SELECT} WHERE m.conversation_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`
 
