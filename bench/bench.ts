@@ -6,6 +6,7 @@ import { runConnections } from "./connections.ts"
 import { type FanoutParams, type FanoutResult, runFanout } from "./fanout.ts"
 import { runHistory } from "./history.ts"
 import { machineFacts } from "./machine.ts"
+import { runSearch } from "./search.ts"
 import { removeServerFiles, type TargetKind, withServer } from "./servers.ts"
 import { runStartup } from "./startup.ts"
 import { runStorm } from "./storm.ts"
@@ -112,6 +113,12 @@ export async function runBench(opts: BenchOptions = {}): Promise<ScenarioReport[
       const db = await big()
       log("sync: pages of 100 events after a seq, at the oldest end, the middle and the newest end")
       report("sync", await runSync(db, size.historyRequests))
+    },
+    search: async () => {
+      if (opts.url) return skip("search", "needs a locally started server (writes its database file)")
+      const db = await big()
+      log("search: full-text queries over the big conversation")
+      report("search", await runSearch(db, size.searchRequests))
     },
     startup: async () => {
       if (opts.url) return skip("startup", "needs a locally started server")

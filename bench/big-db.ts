@@ -5,6 +5,7 @@
 import { Database } from "bun:sqlite"
 import { io } from "socket.io-client"
 import { createConversations, type Identity, registerUsers } from "./accounts.ts"
+import { messageText } from "./corpus.ts"
 import { newServerFiles, type RealServerFiles, removeServerFiles, startServer } from "./servers.ts"
 
 export type BigDb = {
@@ -107,7 +108,8 @@ function bulkInsert(db: Database, conversationId: number, count: number): void {
   const seedMs = Date.now()
   const row = (i: number) =>
     columns.map((c) => {
-      if (c === "text") return `bulk message ${i} ${"lorem ipsum ".repeat(i % 8)}`
+      // The search index fills itself: its triggers run on these inserts too.
+      if (c === "text") return messageText(i)
       if (c === "created_at") return stamp(seedMs - (count - i)) // 1 ms apart, oldest first, like real ids
       // Sequence numbers follow the seed's, as the server would give them, and the conversation's
       // last_seq is moved past them below.
@@ -131,6 +133,11 @@ function bulkInsert(db: Database, conversationId: number, count: number): void {
   db.query("UPDATE messages SET created_at = ? WHERE id = ?").run(
     stamp(seedMs - count - 1000),
     seed.id as number,
+  )
+  // The participants were there from the first message on (search shows only what came after).
+  db.query("UPDATE conversation_participants SET joined_at = ? WHERE conversation_id = ?").run(
+    stamp(seedMs - count - 2000),
+    conversationId,
   )
 }
 

@@ -11,6 +11,7 @@ export const SCENARIOS = [
   "storm",
   "history",
   "sync",
+  "search",
   "startup",
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
@@ -23,6 +24,7 @@ export type Sizes = {
   storm: number
   historyMessages: number
   historyRequests: number // timed requests per position (newest, middle, oldest)
+  searchRequests: number // timed requests per kind of query
   startupRuns: number
 }
 
@@ -35,6 +37,7 @@ export function sizes(quick: boolean): Sizes {
         storm: 200,
         historyMessages: 20_000,
         historyRequests: 20,
+        searchRequests: 10,
         startupRuns: 1,
       }
     : {
@@ -44,6 +47,7 @@ export function sizes(quick: boolean): Sizes {
         storm: 1000,
         historyMessages: 1_000_000,
         historyRequests: 1000,
+        searchRequests: 200,
         startupRuns: 3,
       }
 }

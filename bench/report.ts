@@ -4,6 +4,7 @@ import type { ConnectionsResult } from "./connections.ts"
 import type { FanoutResult } from "./fanout.ts"
 import type { HistoryResult } from "./history.ts"
 import { NOISY_OTHERS_PERCENT } from "./meters.ts"
+import type { SearchResult } from "./search.ts"
 import type { StartupResult } from "./startup.ts"
 import type { StormResult } from "./storm.ts"
 import type { SyncResult } from "./sync.ts"
@@ -142,6 +143,31 @@ export function formatReports(reports: ScenarioReport[]): string {
           y[p].max,
           verdict(r),
         ]),
+      ),
+    )
+  }
+  for (const r of reports.filter((x) => x.scenario === "search" && x.result)) {
+    const s = r.result as SearchResult
+    out.push(
+      "",
+      `search (${s.messages} messages; ${s.requestsPerQuery} requests per query, ms; target p99 < 20)`,
+    )
+    out.push(
+      table(
+        ["query", "q", "hits", "p50", "p95", "p99", "max", "check"],
+        [
+          ...s.queries.map((q) => [
+            q.apart ? `(${q.name})` : q.name,
+            q.q,
+            q.hits,
+            q.p50,
+            q.p95,
+            q.p99,
+            q.max,
+            verdict(r),
+          ]),
+          ["all but ()", "", "", s.all.p50, s.all.p95, s.all.p99, s.all.max, verdict(r)],
+        ],
       ),
     )
   }

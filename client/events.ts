@@ -8,6 +8,10 @@ export const SEQUENCED = [
   "participant_removed",
   "role_changed",
   "conversation_updated",
+  "message_edited",
+  "message_deleted",
+  "reaction_added",
+  "reaction_removed",
 ] as const satisfies readonly StoredEvent["type"][]
 
 export type SequencedType = (typeof SEQUENCED)[number]

@@ -7,12 +7,14 @@
 import m0000 from "./migrations/0000_init.sql" with { type: "text" }
 import m0001 from "./migrations/0001_delivery.sql" with { type: "text" }
 import m0002 from "./migrations/0002_revoked_tokens.sql" with { type: "text" }
+import m0003 from "./migrations/0003_messages.sql" with { type: "text" }
 import journal from "./migrations/meta/_journal.json" with { type: "json" }
 
 const files: Record<string, string> = {
   "0000_init": m0000,
   "0001_delivery": m0001,
   "0002_revoked_tokens": m0002,
+  "0003_messages": m0003,
 }
 
 export interface Migration {

@@ -20,6 +20,8 @@ export const users = sqliteTable("users", {
   // Bumped to revoke every token issued before (logout everywhere, password change).
   tokenVersion: integer("token_version").notNull().default(0),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  // When the user's last device disconnected (after the presence grace); null if never seen.
+  lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
 })
 
 export const conversations = sqliteTable(
@@ -86,6 +88,11 @@ export const messages = sqliteTable(
     seq: integer("seq").notNull().default(0),
     // The sender's own id for the message: a retried send finds the stored one instead of storing twice.
     clientMessageId: text("client_message_id"),
+    editedAt: integer("edited_at", { mode: "timestamp_ms" }),
+    // A deleted message stays as a tombstone (text, audio and reactions erased) so that replies
+    // and the sequence stay whole.
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
+    deletedBy: integer("deleted_by").references(() => users.id),
   },
   (t) => [
     index("messages_conversation_id").on(t.conversationId, t.id),
@@ -125,8 +132,30 @@ export const conversationEvents = sqliteTable(
     type: text("type").notNull(),
     data: text("data").notNull(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    // The message an edit, deletion or reaction is about: replay reads its current state, and a
+    // deletion erases what the events said about it.
+    messageId: integer("message_id").references(() => messages.id),
   },
-  (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.seq] }),
+    index("conversation_events_message").on(t.messageId).where(sql`message_id IS NOT NULL`),
+  ],
+)
+
+/** One user's reaction to a message: one row per (message, emoji, user). */
+export const messageReactions = sqliteTable(
+  "message_reactions",
+  {
+    messageId: integer("message_id")
+      .notNull()
+      .references(() => messages.id),
+    emoji: text("emoji").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.emoji, t.userId] })],
 )
 
 /**

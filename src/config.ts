@@ -28,6 +28,8 @@ export interface Config {
     messagesBurst: number
     joinsPerSecond: number
     joinsBurst: number
+    typingPerSecond: number
+    typingBurst: number
     /** Per (email, address). */
     loginMaxFailures: number
     loginFailureWindowSeconds: number
@@ -44,6 +46,8 @@ export interface Config {
   /** Engine.IO sessions not yet authenticated: caps and how long one may wait. */
   pendingSessions: { perAddress: number; total: number; timeoutMs: number }
   maxConnectionsPerUser: number
+  /** How long a user stays online after their last device disconnects (a reload is not a blip). */
+  presenceGraceMs: number
   /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
   trustProxy: boolean
   /** argon2id cost for new password hashes (existing hashes keep their own). */
@@ -79,6 +83,8 @@ function fromSettings(s: SettingValues): Config {
       messagesBurst: s.RATE_LIMIT_MESSAGES_BURST,
       joinsPerSecond: s.RATE_LIMIT_JOINS_PER_SECOND,
       joinsBurst: s.RATE_LIMIT_JOINS_BURST,
+      typingPerSecond: s.RATE_LIMIT_TYPING_PER_SECOND,
+      typingBurst: s.RATE_LIMIT_TYPING_BURST,
       loginMaxFailures: s.LOGIN_MAX_FAILURES,
       loginFailureWindowSeconds: s.LOGIN_FAILURE_WINDOW,
       loginSlowdownAfter: s.LOGIN_SLOWDOWN_AFTER,
@@ -93,6 +99,7 @@ function fromSettings(s: SettingValues): Config {
       timeoutMs: s.PENDING_SESSION_TIMEOUT_MS,
     },
     maxConnectionsPerUser: s.MAX_CONNECTIONS_PER_USER,
+    presenceGraceMs: s.PRESENCE_GRACE_MS,
     trustProxy: s.TRUST_PROXY,
     passwordHashing: { memoryKib: s.PASSWORD_HASH_MEMORY_KIB, timeCost: s.PASSWORD_HASH_TIME_COST },
     nativeBroadcast: s.NATIVE_BROADCAST,

@@ -5,14 +5,23 @@
 import type { Server, Socket } from "socket.io"
 import type { z } from "zod"
 import type { ErrorBody } from "./errors.ts"
+import type * as changes from "./schemas/changes.ts"
 import type { clientEvents, serverEvents } from "./schemas/events.ts"
 import type * as input from "./schemas/inputs.ts"
+import type * as live from "./schemas/live.ts"
+import type * as parts from "./schemas/messageParts.ts"
+import type * as search from "./schemas/searchWire.ts"
 import type * as wire from "./schemas/wire.ts"
 
 export type PublicUser = z.output<typeof wire.publicUser>
 export type Role = z.output<typeof wire.role>
 export type Participant = z.output<typeof wire.participant>
 export type Message = z.output<typeof wire.message>
+export type ReactionSummary = z.output<typeof parts.reactionSummary>
+export type ReplyPreview = z.output<typeof parts.replyPreview>
+export type ReactionList = z.output<typeof changes.reactionList>
+export type UserProfile = z.output<typeof live.userProfile>
+export type SearchResults = z.output<typeof search.searchResults>
 export type Conversation = z.output<typeof wire.conversation>
 export type ConversationSummary = z.output<typeof wire.conversationSummary>
 export type MessageReadPayload = z.output<typeof wire.messageReadPayload>

@@ -4,7 +4,15 @@ import type { Conversation, Message, MessageReadPayload, PublicUser, ServerPaylo
 export interface DomainEvents {
   /** A message committed; published in commit (= seq) order. */
   message_created: Message
+  message_edited: ServerPayload<"message_edited">
+  message_deleted: ServerPayload<"message_deleted">
+  reaction_added: ServerPayload<"reaction_added">
+  reaction_removed: ServerPayload<"reaction_removed">
   message_read: MessageReadPayload
+  /** Volatile: to the conversation's room, but not to the typist's own devices. */
+  typing: ServerPayload<"typing">
+  /** Volatile: to `recipients`, the users who share a conversation with the subject. */
+  presence: ServerPayload<"presence"> & { recipients: number[] }
   /** A participant's read or delivered pointer moved forward. */
   pointer_moved: ServerPayload<"read_up_to"> & { pointer: "read" | "delivered" }
   participant_added: ServerPayload<"participant_added">

@@ -200,13 +200,14 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         io,
         drain,
         flush: () => services.messages.flush(),
-        detach: () => {
+        detach: async () => {
           detach()
           // The cluster adapter stops reading the stream; then the connection itself goes.
           if (redis) {
             void io.of("/").adapter.close()
             void redis.close()
           }
+          await services.close()
         },
         database,
         logger,

@@ -22,9 +22,21 @@ type Actor = (typeof ACTORS)[number]
 /**
  * Who may: anyone; any signed-in user; a participant; a participant who has not blocked the group
  * (a blocked direct conversation can still be joined); an unblocked participant; a group admin;
- * "former": a participant, or one who left or was removed (they read up to their departure).
+ * "former": a participant, or one who left or was removed (they read up to their departure);
+ * "sender": the unblocked participant who sent the message; "senderOrAdmin": its sender (blocked
+ * or not) or an admin of the group. The world's group message is the admin's; its direct message
+ * is directOther's.
  */
-type Rule = "public" | "user" | "participant" | "former" | "listening" | "unblocked" | "admin"
+type Rule =
+  | "public"
+  | "user"
+  | "participant"
+  | "former"
+  | "listening"
+  | "unblocked"
+  | "admin"
+  | "sender"
+  | "senderOrAdmin"
 interface Expected {
   outcome: "ok" | ErrorCode
   message?: RegExp
@@ -44,11 +56,14 @@ function expected(rule: Rule, actor: Actor): Expected {
   if (rule === "listening") {
     return actor === "groupBlocker" ? { outcome: "FORBIDDEN", message: /blocked/ } : { outcome: "ok" }
   }
-  if (rule === "unblocked") {
-    return (BLOCKED_SIDES as readonly Actor[]).includes(actor)
-      ? { outcome: "FORBIDDEN", message: /blocked/ }
-      : { outcome: "ok" }
+  if (rule === "unblocked" || rule === "sender") {
+    if ((BLOCKED_SIDES as readonly Actor[]).includes(actor))
+      return { outcome: "FORBIDDEN", message: /blocked/ }
+    if (rule === "sender" && actor === "member") return { outcome: "FORBIDDEN", message: /sender/ }
+    return { outcome: "ok" }
   }
+  if (rule === "senderOrAdmin")
+    return actor === "admin" || actor === "directOther" ? { outcome: "ok" } : { outcome: "FORBIDDEN" }
   return actor === "admin" ? { outcome: "ok" } : { outcome: "FORBIDDEN" }
 }
 
@@ -107,6 +122,7 @@ interface HttpOp extends Op {
   name: string
   okStatus: number
   body?(c: Cell, w: World): unknown
+  query?(c: Cell): string
 }
 interface SocketOp extends Op {
   payload(c: Cell, w: World): unknown
@@ -177,6 +193,22 @@ const HTTP_OPS: HttpOp[] = [
   },
   { name: "POST /api/conversations/:id/block", rule: "participant", okStatus: 200 },
   { name: "DELETE /api/conversations/:id/block", rule: "participant", okStatus: 200 },
+  { name: "PATCH /api/messages/:id", rule: "sender", okStatus: 200, body: () => ({ text: "edited" }) },
+  { name: "DELETE /api/messages/:id", rule: "senderOrAdmin", okStatus: 200 },
+  { name: "GET /api/messages/:id/reactions", rule: "participant", okStatus: 200, pure: true },
+  { name: "PUT /api/messages/:id/reactions/:emoji", rule: "unblocked", okStatus: 201 },
+  // Nobody has reacted yet: removing is acknowledged as a duplicate.
+  { name: "DELETE /api/messages/:id/reactions/:emoji", rule: "unblocked", okStatus: 200 },
+  // Anyone signed in sees a profile; presence only if they share a conversation (test/presence).
+  { name: "GET /api/users/:id", rule: "user", okStatus: 200, pure: true },
+  // Anyone signed in may search; what they may not see is not found (test/search.test.ts).
+  {
+    name: "GET /api/search",
+    rule: "user",
+    okStatus: 200,
+    pure: true,
+    query: (c) => `q=before&conversationId=${c.conversationId}`,
+  },
 ]
 
 const ref = (c: Cell) => ({ conversationId: c.conversationId })
@@ -184,6 +216,11 @@ const SOCKET_OPS: SocketOp[] = [
   { name: "join_conversation", rule: "listening", payload: ref, pure: true },
   { name: "leave_conversation", rule: "participant", payload: ref, pure: true },
   { name: "send_message", rule: "unblocked", payload: (c) => ({ ...ref(c), text: "hello" }) },
+  { name: "edit_message", rule: "sender", payload: (c) => ({ messageId: c.messageId, text: "edited" }) },
+  { name: "delete_message", rule: "senderOrAdmin", payload: (c) => ({ messageId: c.messageId }) },
+  { name: "add_reaction", rule: "unblocked", payload: (c) => ({ messageId: c.messageId, emoji: "👍" }) },
+  { name: "remove_reaction", rule: "unblocked", payload: (c) => ({ messageId: c.messageId, emoji: "👍" }) },
+  { name: "typing", rule: "unblocked", pure: true, payload: (c) => ({ ...ref(c), state: "typing" }) },
   { name: "mark_message_read", rule: "participant", payload: (c) => ({ messageId: c.messageId }) },
   { name: "mark_read", rule: "participant", payload: (c) => ({ ...ref(c), seq: 1 }) },
   { name: "mark_delivered", rule: "participant", payload: (c) => ({ ...ref(c), seq: 1 }) },
@@ -202,12 +239,29 @@ const SOCKET_OPS: SocketOp[] = [
 const actorsFor = (op: Op) =>
   ACTORS.filter(
     (a) =>
-      a !== "missingConversation" || ["participant", "listening", "unblocked", "admin"].includes(op.rule),
+      a !== "missingConversation" ||
+      ["participant", "listening", "unblocked", "admin", "sender", "senderOrAdmin"].includes(op.rule),
   )
 const label = (e: Expected, okStatus?: number) =>
   e.outcome === "ok"
     ? `ok${okStatus ? ` ${okStatus}` : ""}`
     : `${e.outcome}${okStatus ? ` ${ERROR_STATUS[e.outcome]}` : ""}`
+
+/** The route's path for a cell: :id names its message, its target user, or its conversation. */
+const pathFor = (template: string, c: Cell) =>
+  template
+    .replace(
+      ":id",
+      String(
+        template.startsWith("/api/messages/")
+          ? c.messageId
+          : template.startsWith("/api/users/")
+            ? c.target
+            : c.conversationId,
+      ),
+    )
+    .replace(":userId", String(c.target))
+    .replace(":emoji", encodeURIComponent("👍"))
 
 /** Runs `act` on a fresh world; a refusal (or a pure success) must leave every table as it was. */
 async function inWorld(op: Op, actor: Actor, act: (c: Cell, w: World) => Promise<void>) {
@@ -225,7 +279,7 @@ describe.each(HTTP_OPS.map((op) => [op.name, op] as const))("%s", (_, op) => {
       inWorld(op, actor as Actor, async (c, w) => {
         const want = expected(op.rule, actor as Actor)
         const [method, template] = op.name.split(" ") as [string, string]
-        const path = template.replace(":id", String(c.conversationId)).replace(":userId", String(c.target))
+        const path = pathFor(template, c) + (op.query ? `?${op.query(c)}` : "")
         const headers: Record<string, string> = c.token ? { authorization: `Bearer ${c.token}` } : {}
         const res = await api(h, method, path, { body: op.body?.(c, w), headers })
         if (want.outcome === "ok") {

@@ -41,5 +41,6 @@ test("bench --quick: all scenarios complete with every delivery exactly once and
   }
   expect(reports.map((r) => r.scenario)).toContain("connections")
   expect(reports.map((r) => r.scenario)).toContain("history")
+  expect(reports.map((r) => r.scenario)).toContain("search")
   expect(reports.map((r) => r.scenario)).toContain("startup")
 }, 120_000)

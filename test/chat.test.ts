@@ -30,6 +30,11 @@ describe("the seed protocol", () => {
         clientMessageId: null,
         sender: { id: alice!.id, email: "", displayName: "alice" },
         createdAt: expect.any(String),
+        editedAt: null,
+        deletedAt: null,
+        deletedBy: null,
+        reactions: [],
+        replyTo: null,
       },
     })
     expect(got).toEqual({ conversationId: id, seq: ack.message.seq, message: ack.message })

@@ -23,7 +23,7 @@ import { DOCUMENTED, expectDocumentedAck, fetchDocumented } from "./helpers/docu
 import { INVARIANTS } from "./helpers/invariants.ts"
 import { EVENTS, ROUTES } from "./helpers/protocol.ts"
 import { startTestServer, type TestServer } from "./helpers/server.ts"
-import { expiredToken, forgedToken, tokenFor } from "./helpers/tokens.ts"
+import { expiredToken, forgedToken, tokenFor, writeDb } from "./helpers/tokens.ts"
 import { collect, waitFor } from "./helpers/wait.ts"
 
 /** Runs per event or route; FUZZ_RUNS widens a run, FUZZ_SEED replays one that failed. */
@@ -46,6 +46,7 @@ beforeAll(async () => {
   const env = {
     RATE_LIMIT_MESSAGES_PER_SECOND: "0",
     RATE_LIMIT_JOINS_PER_SECOND: "0",
+    RATE_LIMIT_TYPING_PER_SECOND: "0",
     LOGIN_MAX_FAILURES: "0",
     // The raw-packet property opens a socket per run.
     MAX_CONNECTIONS_PER_USER: "1000",
@@ -209,7 +210,7 @@ describe("HTTP routes", () => {
     const request = fc.record({ id: segment, userId: segment, query, body: body(keys), auth })
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        const path = template.replace(":id", r.id).replace(":userId", r.userId)
+        const path = template.replace(":id", r.id).replace(":userId", r.userId).replace(":emoji", r.userId)
         const qs = new URLSearchParams(r.query).toString()
         await send(method, qs ? `${path}?${qs}` : path, r)
       }),
@@ -253,5 +254,10 @@ describe("afterwards", () => {
 
   test.each(INVARIANTS)("database: %s", (_, sql) => {
     expect(h.query(sql)).toEqual([])
+  })
+
+  test("database: the search index agrees with the messages it indexes", async () => {
+    // FTS5 checks its index against the content table and fails the statement otherwise.
+    await writeDb(h, "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
   })
 })

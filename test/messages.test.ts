@@ -45,6 +45,11 @@ describe("send_message", () => {
       seq: ack.message.seq,
       sender: { id: alice.id, email: "", displayName: "alice" },
       createdAt: ack.message.createdAt,
+      editedAt: null,
+      deletedAt: null,
+      deletedBy: null,
+      reactions: [],
+      replyTo: null,
     })
     expect(new Date(ack.message.createdAt).toISOString()).toBe(ack.message.createdAt)
     expect(own).toEqual({ conversationId: id, seq: ack.message.seq, message: ack.message })

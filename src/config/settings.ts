@@ -104,6 +104,18 @@ export const SETTINGS = {
     description: "`join_conversation` per user per second (`0` disables).",
   },
   RATE_LIMIT_JOINS_BURST: { kind: wholeNumber(1), default: "30", description: "Joins at once." },
+  RATE_LIMIT_TYPING_PER_SECOND: {
+    kind: wholeNumber(0),
+    default: "2",
+    description: "Typing notices a user may send per second (`0` disables the limit).",
+  },
+  RATE_LIMIT_TYPING_BURST: { kind: wholeNumber(1), default: "6", description: "Typing notices at once." },
+  PRESENCE_GRACE_MS: {
+    kind: wholeNumber(0),
+    default: "5000",
+    description:
+      "How long a user stays online after their last device disconnects, so a page reload is not an offline blip.",
+  },
   LOGIN_MAX_FAILURES: {
     kind: wholeNumber(0),
     default: "10",

@@ -15,6 +15,9 @@ import { authRoutes } from "./auth.ts"
 import { conversationRoutes } from "./conversations.ts"
 import { describe } from "./describe.ts"
 import type { AppEnv } from "./env.ts"
+import { messageRoutes } from "./messages.ts"
+import { searchRoutes } from "./search.ts"
+import { userRoutes } from "./users.ts"
 
 export interface AppDeps {
   services: Services
@@ -93,6 +96,9 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
   )
   app.route("/api", authRoutes(services, config))
   app.route("/api/conversations", conversationRoutes(services, config))
+  app.route("/api/messages", messageRoutes(services, config))
+  app.route("/api/users", userRoutes(services, config))
+  app.route("/api/search", searchRoutes(services, config))
 
   app.notFound((c) =>
     c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),

@@ -59,8 +59,8 @@ export interface RouteSpec {
   tag: string
   /** Needs a token (Bearer or the cookie); true unless said otherwise. */
   auth?: boolean
-  /** Path parameters (positive integer ids) and what each names. */
-  params?: Record<string, string>
+  /** Path parameters and what each names: positive integer ids, unless given as text. */
+  params?: Record<string, string | { text: string }>
   query?: z.ZodType
   /** Request headers the route reads, and what each means. */
   headers?: Record<string, string>
@@ -91,8 +91,8 @@ export function describe(spec: RouteSpec) {
       name,
       in: "path" as const,
       required: true,
-      description: what,
-      schema: { type: "integer", minimum: 1 },
+      description: typeof what === "string" ? what : what.text,
+      schema: typeof what === "string" ? { type: "integer", minimum: 1 } : { type: "string" },
     })),
     ...Object.entries(queryJson?.properties ?? {}).map(([name, schema]) => ({
       name,

@@ -106,8 +106,8 @@ export interface StopParts {
   drain: Drain
   /** Resolves once every accepted message is committed. */
   flush: () => Promise<void>
-  /** Detaches the listeners that outlive sockets (bus subscriptions). */
-  detach: () => void
+  /** Detaches the listeners that outlive sockets (bus subscriptions, timers); may finish writes. */
+  detach: () => void | Promise<void>
   database: Pick<Database, "close">
   logger: Logger
   timeoutMs: number
@@ -134,7 +134,7 @@ export async function gracefulStop(p: StopParts): Promise<boolean> {
   })
   await within(Promise.all(quiet), left())
   p.io.disconnectSockets(true)
-  p.detach()
+  await within(Promise.resolve(p.detach()), Math.max(left(), 100))
   // Remaining HTTP keep-alive connections are closed; this resolves quickly once the sockets are gone.
   await within(p.server.stop(true), Math.max(left(), 100))
   p.database.close()

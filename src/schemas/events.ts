@@ -5,7 +5,10 @@
  * its documentation, written here once.
  */
 import { z } from "zod"
+import * as changes from "./changes.ts"
 import * as input from "./inputs.ts"
+import * as live from "./live.ts"
+import * as messageInput from "./messageInputs.ts"
 import * as wire from "./wire.ts"
 
 const ref = z.object({ conversationId: z.number() })
@@ -33,6 +36,41 @@ export const clientEvents = {
         "nothing is stored or broadcast again.",
     ),
     ack: z.object({ message: wire.message, duplicate: z.boolean() }),
+  },
+  edit_message: {
+    input: messageInput.editMessageInput.describe(
+      "The sender, while an unblocked participant, replaces the text of a text message: message_edited to the " +
+        "room (sequenced); the message gains editedAt.",
+    ),
+    ack: changes.messageEditedPayload,
+  },
+  delete_message: {
+    input: messageInput.messageRef.describe(
+      "The sender or an admin of the group deletes a message: message_deleted to the room (sequenced). The " +
+        "message stays as a tombstone; its text, audio URL and reactions are erased.",
+    ),
+    ack: changes.messageDeletedPayload,
+  },
+  add_reaction: {
+    input: messageInput.reactionInput.describe(
+      "Reacts with one emoji (at most 20 different per message): reaction_added to the room (sequenced). " +
+        "The same reaction again answers duplicate: true and seq: null, neither stored nor broadcast.",
+    ),
+    ack: changes.reactionAck,
+  },
+  remove_reaction: {
+    input: messageInput.reactionInput.describe(
+      "Takes my reaction back: reaction_removed to the room (sequenced); one that is not there answers " +
+        "duplicate: true.",
+    ),
+    ack: changes.reactionAck,
+  },
+  typing: {
+    input: messageInput.typingInput.describe(
+      "Typing or recording in a conversation, or stopped: typing to the room but the typist's own devices " +
+        "(volatile, never stored). Refresh it every few seconds: it expires after 6 s without one.",
+    ),
+    ack: live.typingPayload.omit({ userId: true }),
   },
   mark_message_read: {
     input: input.markReadInput.describe(
@@ -111,6 +149,26 @@ export const serverEvents = {
   conversation_left: ref.describe("To the leaving socket, after leave_conversation."),
   new_message: wire.newMessagePayload.describe(
     "To the conversation's room, sender included, once the message is stored (sequenced).",
+  ),
+  message_edited: changes.messageEditedPayload.describe(
+    "To the room when a message is edited (sequenced). One payload for the room: reactions' me is false.",
+  ),
+  message_deleted: changes.messageDeletedPayload.describe(
+    "To the room when a message is deleted by its sender or an admin (sequenced).",
+  ),
+  reaction_added: changes.reactionPayload.describe(
+    "To the room when someone reacts (sequenced); count is how many now react with that emoji.",
+  ),
+  reaction_removed: changes.reactionPayload.describe(
+    "To the room when someone takes a reaction back (sequenced); count is how many still react with it.",
+  ),
+  typing: live.typingPayload.describe(
+    "To the room but the typist's devices when someone types, records or stops; stopped also when the state " +
+      "expires (6 s), its device disconnects or its author sends a message there (volatile, no seq).",
+  ),
+  presence: live.presencePayload.describe(
+    "To the devices of every user who shares a conversation with userId: online when their first device " +
+      "connects, offline with lastSeenAt once their last has been gone for PRESENCE_GRACE_MS (volatile, no seq).",
   ),
   message_read: wire.messageReadPayload.describe(
     "To the room, the first time a user marks a message read (mark_message_read).",

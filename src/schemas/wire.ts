@@ -4,6 +4,7 @@
  */
 import { z } from "zod"
 import { ERROR_STATUS, type ErrorCode } from "../errors.ts"
+import { reactionSummary, replyPreview } from "./messageParts.ts"
 
 const isoTime = z.string().describe("ISO-8601 UTC")
 
@@ -19,6 +20,8 @@ export const participant = publicUser.extend({
   role,
   joinedAt: isoTime,
   online: z.boolean(),
+  /** When their last device disconnected; null while online or if never seen. */
+  lastSeenAt: isoTime.nullable(),
   /** How far this participant has read and received: they only move forward. */
   readSeq: z.number(),
   deliveredSeq: z.number(),
@@ -36,6 +39,12 @@ export const message = z.object({
   clientMessageId: z.string().nullable(),
   sender: publicUser,
   createdAt: isoTime,
+  editedAt: isoTime.nullable(),
+  /** A deleted message is a tombstone: text, audioUrl and reactions erased. */
+  deletedAt: isoTime.nullable(),
+  deletedBy: z.number().nullable(),
+  reactions: z.array(reactionSummary),
+  replyTo: replyPreview.nullable(),
 })
 
 export const conversation = z.object({
@@ -74,7 +83,8 @@ export const errorBody = z.object({
 })
 
 const conversationRef = z.object({ conversationId: z.number() })
-const withSeq = <T extends z.ZodRawShape>(shape: T) =>
+/** The payload of a sequenced event: its conversation and `seq`, then its own fields. */
+export const withSeq = <T extends z.ZodRawShape>(shape: T) =>
   z.object({ conversationId: z.number(), seq: z.number(), ...shape })
 
 // Payloads of the sequenced events: each carries its `seq` and is replayed by sync as `data`.
@@ -118,6 +128,10 @@ export const storedEvent = z.object({
     "participant_removed",
     "role_changed",
     "conversation_updated",
+    "message_edited",
+    "message_deleted",
+    "reaction_added",
+    "reaction_removed",
   ]),
   data: z.record(z.string(), z.unknown()),
 })

@@ -65,6 +65,7 @@ export async function listConversations(
     messagesByIds(
       db,
       rows.flatMap((r) => (r.lastMessageId ? [r.lastMessageId] : [])),
+      userId,
     ),
   ])
   const lastById = new Map(lasts.map((m) => [m.id, m]))

@@ -11,7 +11,7 @@ import type { Presence } from "../stores/presence.ts"
 import type { TokenBucket } from "../stores/rateLimits.ts"
 import { listConversations, toConversation } from "./conversationList.ts"
 import { isConstraintError } from "./messageWriter.ts"
-import { admitMembers, newParticipant, participantsOf } from "./participantRows.ts"
+import { admitMembers, lastSeenOf, newParticipant, participantsOf } from "./participantRows.ts"
 import { departedBlockers, notAddable, refusedIds } from "./refusedIds.ts"
 import { type ConversationKey, storedSeq, storeEvent } from "./storedEvents.ts"
 import { commit, type Step } from "./transaction.ts"
@@ -87,7 +87,13 @@ export function createConversationService({
     { before = [], after = [], roles = new Map(), forgetBlock = false }: AdmitOptions = {},
   ): Promise<{ conversationId: number; added: Participant[] }> {
     const joinedAt = new Date()
-    const added = people.map((u) => newParticipant(u, roles.get(u.id) ?? "member", joinedAt, presence))
+    const seen = await lastSeenOf(
+      db,
+      people.map((u) => u.id),
+    )
+    const added = people.map((u) =>
+      newParticipant(u, roles.get(u.id) ?? "member", joinedAt, presence, seen.get(u.id) ?? null),
+    )
     const conversationId = key === "created" ? CREATED_ID : key
     const results = await commit(db, [
       ...before,

@@ -16,16 +16,24 @@ import { createSessions } from "./auth/sessions.ts"
 import { createTokens } from "./auth/tokens.ts"
 import { createConversationService } from "./conversationService.ts"
 import { createConversationSettings } from "./conversationSettings.ts"
+import { createMessageChanges } from "./messageChanges.ts"
 import { createMessageService } from "./messageService.ts"
 import { createParticipantService } from "./participantService.ts"
 import { createPointers } from "./pointers.ts"
+import { createPresenceService } from "./presenceService.ts"
+import { createReactions } from "./reactions.ts"
+import { createSearch } from "./search.ts"
 import { createSync } from "./sync.ts"
+import { createTyping } from "./typing.ts"
 import { createUserService } from "./userService.ts"
 
 export interface ServiceOptions {
   db: Db
   jwtSecret: string
-  config: Pick<Config, "jwtTtlSeconds" | "maxParticipants" | "rateLimit" | "passwordHashing">
+  config: Pick<
+    Config,
+    "jwtTtlSeconds" | "maxParticipants" | "rateLimit" | "passwordHashing" | "presenceGraceMs"
+  >
   /** Live state several nodes share (in Redis); this process's memory when absent. */
   shared?: SharedStores
 }
@@ -41,7 +49,7 @@ export interface SharedStores {
 export function createServices({ db, jwtSecret, config, shared }: ServiceOptions) {
   const { rateLimit } = config
   const bus = new EventBus()
-  const presence = createMemoryPresence()
+  const presence = createMemoryPresence({ graceMs: config.presenceGraceMs })
   const membership = createMembership(db, { ttlMs: shared?.membershipTtlMs })
   const users = createUserService(db, config.passwordHashing)
   const tokens = createTokens({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds })
@@ -68,6 +76,13 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
       perSecond: rateLimit.joinsPerSecond,
       burst: rateLimit.joinsBurst,
       what: "joins",
+    }),
+    typing: createTokenBucket({
+      name: "typing",
+      store: buckets,
+      perSecond: rateLimit.typingPerSecond,
+      burst: rateLimit.typingBurst,
+      what: "typing notices",
     }),
     login: shared ? shared.loginThrottle(loginOptions) : createLoginThrottle(loginOptions),
     register: createTokenBucket({
@@ -111,7 +126,12 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
   const settings = createConversationSettings({ db, bus, membership, changeLimit: limits.change })
   const pointers = createPointers({ db, membership, bus })
   const sync = createSync({ db })
+  const search = createSearch({ db })
   const messages = createMessageService({ db, membership, bus, sendLimit: limits.send })
+  const messageChanges = createMessageChanges({ db, membership, bus, sendLimit: limits.send })
+  const reactions = createReactions({ db, membership, bus, sendLimit: limits.send })
+  const typing = createTyping({ membership, bus, limit: limits.typing })
+  const presenceService = createPresenceService({ db, bus, presence })
   return {
     bus,
     presence,
@@ -124,9 +144,19 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
     participants,
     settings,
     messages,
+    messageChanges,
+    reactions,
     pointers,
     sync,
+    search,
+    typing,
+    presenceService,
     limits,
+    /** Stops what outlives requests (typing and presence timers); resolves once their writes are done. */
+    async close(): Promise<void> {
+      typing.close()
+      await presenceService.close()
+    },
   }
 }
 

@@ -1,33 +1,31 @@
-/** Reading messages with their senders, in the one shape every path (socket, HTTP, history, sync) shares. */
-import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm"
-import { messages, users } from "../../db/schema.ts"
-import type { Message, PublicUser } from "../contract.ts"
+/**
+ * Reading messages in the one shape every path (socket, HTTP, history, sync, search) shares: with
+ * their sender, the preview of the message they reply to (a LEFT JOIN, so no query per message) and
+ * their reactions as the viewer sees them. Raw SQL built once: the same statement runs on its own
+ * or inside a write transaction (an edit reads back what it committed).
+ */
+import type { InStatement, Row } from "@libsql/client"
+import type { Message, PublicUser, ReactionSummary, ReplyPreview } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { HIDDEN_EMAIL } from "./userService.ts"
 
-const columns = {
-  id: messages.id,
-  conversationId: messages.conversationId,
-  seq: messages.seq,
-  text: messages.text,
-  audioUrl: messages.audioUrl,
-  replyToMessageId: messages.replyToMessageId,
-  clientMessageId: messages.clientMessageId,
-  createdAt: messages.createdAt,
-  senderId: users.id,
-  senderDisplayName: users.displayName,
-}
+// The first `?` is the viewer, for `me`; rowid order is the order the emojis first appeared.
+const REACTIONS = `(SELECT json_group_array(json_array(emoji, n, mine)) FROM (
+    SELECT emoji, count(*) AS n, max(user_id = ?) AS mine FROM message_reactions
+     WHERE message_id = m.id GROUP BY emoji ORDER BY min(rowid)))`
 
-/** Messages with their senders, newest first: the one query every message read starts from. */
-const withSenders = (db: Db, where: SQL | undefined) =>
-  db
-    .select(columns)
-    .from(messages)
-    .innerJoin(users, eq(users.id, messages.senderId))
-    .where(where)
-    .orderBy(desc(messages.id))
+const PREVIEW_COLUMNS = `t.id AS reply_id, t.sender_id AS reply_sender_id, tu.display_name AS reply_sender_name,
+  substr(t.text, 1, 100) AS reply_excerpt, t.audio_url IS NOT NULL AS reply_audio,
+  t.deleted_at IS NOT NULL AS reply_deleted`
 
-type Row = Awaited<ReturnType<typeof withSenders>>[number]
+const SELECT = `SELECT m.id, m.conversation_id, m.seq, m.text, m.audio_url, m.reply_to_message_id,
+  m.client_message_id, m.created_at, m.edited_at, m.deleted_at, m.deleted_by,
+  u.id AS sender_id, u.display_name AS sender_name,
+  ${PREVIEW_COLUMNS}, ${REACTIONS} AS reactions
+  FROM messages m
+  JOIN users u ON u.id = m.sender_id
+  LEFT JOIN messages t ON t.id = m.reply_to_message_id
+  LEFT JOIN users tu ON tu.id = t.sender_id`
 
 /** The stored fields of a message, as a writer or a query holds them. */
 export interface MessageFields {
@@ -39,6 +37,11 @@ export interface MessageFields {
   replyToMessageId: number | null
   clientMessageId: string | null
   createdAt: Date
+  editedAt: Date | null
+  deletedAt: Date | null
+  deletedBy: number | null
+  reactions: ReactionSummary[]
+  replyTo: ReplyPreview | null
 }
 
 /** The public shape of a message: the only place it is built. */
@@ -52,15 +55,74 @@ export const toMessage = (m: MessageFields, sender: PublicUser): Message => ({
   clientMessageId: m.clientMessageId,
   sender: { id: sender.id, email: sender.email, displayName: sender.displayName },
   createdAt: m.createdAt.toISOString(),
+  editedAt: m.editedAt?.toISOString() ?? null,
+  deletedAt: m.deletedAt?.toISOString() ?? null,
+  deletedBy: m.deletedBy,
+  reactions: m.reactions,
+  replyTo: m.replyTo,
 })
 
-const fromRow = (r: Row): Message =>
-  toMessage(r, { id: r.senderId, email: HIDDEN_EMAIL, displayName: r.senderDisplayName })
+const date = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)))
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
 
-/** The messages with these ids, newest first. */
-export async function messagesByIds(db: Db, ids: number[]): Promise<Message[]> {
+/** A reply preview from the `reply_*` columns, or null when the row replies to nothing. */
+export const toReplyPreview = (r: Row): ReplyPreview | null =>
+  r.reply_id === null
+    ? null
+    : {
+        id: Number(r.reply_id),
+        sender: { id: Number(r.reply_sender_id), displayName: str(r.reply_sender_name) },
+        excerpt: str(r.reply_excerpt),
+        hasAudio: Boolean(r.reply_audio),
+        deleted: Boolean(r.reply_deleted),
+      }
+
+/** A message from one row of the shared SELECT. */
+export function fromRow(r: Row): Message {
+  const reactions = (JSON.parse(String(r.reactions ?? "[]")) as [string, number, number][]).map(
+    ([emoji, count, mine]) => ({ emoji, count, me: mine === 1 }),
+  )
+  const fields: MessageFields = {
+    id: Number(r.id),
+    conversationId: Number(r.conversation_id),
+    seq: Number(r.seq),
+    text: str(r.text),
+    audioUrl: str(r.audio_url),
+    replyToMessageId: num(r.reply_to_message_id),
+    clientMessageId: str(r.client_message_id),
+    createdAt: date(r.created_at)!,
+    editedAt: date(r.edited_at),
+    deletedAt: date(r.deleted_at),
+    deletedBy: num(r.deleted_by),
+    reactions,
+    replyTo: toReplyPreview(r),
+  }
+  // Every reader sees the sender's email hidden (userService.ts): the sender's own copy comes from the send.
+  const sender = { id: Number(r.sender_id), email: HIDDEN_EMAIL, displayName: str(r.sender_name) }
+  return toMessage(fields, sender)
+}
+
+/** The previews of the messages with these ids (for replies just written), one statement. */
+export const replyPreviewsStatement = (ids: number[]): InStatement => ({
+  sql: `SELECT ${PREVIEW_COLUMNS} FROM messages t JOIN users tu ON tu.id = t.sender_id
+         WHERE t.id IN (${ids.map(() => "?").join(", ")})`,
+  args: ids,
+})
+
+/** One message as `viewerId` sees it (0: nobody's `me`), as a statement for a transaction. */
+export const selectMessage = (id: number, viewerId: number): InStatement => ({
+  sql: `${SELECT} WHERE m.id = ?`,
+  args: [viewerId, id],
+})
+
+const read = async (db: Db, statement: InStatement) => (await db.$client.execute(statement)).rows.map(fromRow)
+
+/** The messages with these ids as `viewerId` sees them, newest first. */
+export async function messagesByIds(db: Db, ids: number[], viewerId: number): Promise<Message[]> {
   if (ids.length === 0) return []
-  return (await withSenders(db, inArray(messages.id, ids))).map(fromRow)
+  const where = `WHERE m.id IN (${ids.map(() => "?").join(", ")}) ORDER BY m.id DESC`
+  return read(db, { sql: `${SELECT} ${where}`, args: [viewerId, ...ids] })
 }
 
 /** The message a sender stored under their own `clientMessageId`, if any. */
@@ -69,31 +131,17 @@ export async function messageByClientId(
   senderId: number,
   clientMessageId: string,
 ): Promise<Message | undefined> {
-  const [row] = await withSenders(
-    db,
-    and(eq(messages.senderId, senderId), eq(messages.clientMessageId, clientMessageId)),
-  )
-  return row && fromRow(row)
+  const sql = `${SELECT} WHERE m.sender_id = ? AND m.client_message_id = ?`
+  return (await read(db, { sql, args: [senderId, senderId, clientMessageId] }))[0]
 }
 
-/**
- * History pages as prepared queries: built once instead of on every request (the builder costs
- * more than SQLite does for a 50-row page on the (conversation_id, id) index).
- */
+const NEWEST = `${SELECT} WHERE m.conversation_id = ? ORDER BY m.id DESC LIMIT ?`
+const BEFORE = `${SELECT} WHERE m.conversation_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`
+
+/** History pages, newest first, on the (conversation_id, id) index; SQL written once. */
 export function historyQueries(db: Db) {
-  const page = (where: SQL | undefined) => withSenders(db, where).limit(sql.placeholder("limit")).prepare()
-  const newest = page(eq(messages.conversationId, sql.placeholder("conversationId")))
-  const before = page(
-    and(
-      eq(messages.conversationId, sql.placeholder("conversationId")),
-      lt(messages.id, sql.placeholder("before")),
-    ),
-  )
-  return async (conversationId: number, limit: number, beforeId?: number): Promise<Message[]> => {
-    const rows =
-      beforeId === undefined
-        ? await newest.all({ conversationId, limit })
-        : await before.all({ conversationId, limit, before: beforeId })
-    return rows.map(fromRow)
-  }
+  return (conversationId: number, viewerId: number, limit: number, beforeId?: number): Promise<Message[]> =>
+    beforeId === undefined
+      ? read(db, { sql: NEWEST, args: [viewerId, conversationId, limit] })
+      : read(db, { sql: BEFORE, args: [viewerId, conversationId, beforeId, limit] })
 }

@@ -87,7 +87,7 @@ export function createMessageService({ db, membership, bus, sendLimit }: Message
     /** A page of history, newest first; `nextBefore` continues it, null at the oldest end. */
     async history(userId: number, conversationId: number, page: { before?: number; limit: number }) {
       await membership.require(conversationId, userId)
-      const rows = await historyPage(conversationId, page.limit + 1, page.before)
+      const rows = await historyPage(conversationId, userId, page.limit + 1, page.before)
       const more = rows.length > page.limit
       const list = more ? rows.slice(0, page.limit) : rows
       return { messages: list, nextBefore: more ? list[list.length - 1]!.id : null }

@@ -33,19 +33,36 @@ export function admitMembers(
     })
 }
 
+/** Online now, or when last seen: lastSeenAt is null while online. */
+const seen = (presence: Presence, userId: number, lastSeenAt: Date | null) => {
+  const online = presence.isOnline(userId)
+  return { online, lastSeenAt: online ? null : (lastSeenAt?.toISOString() ?? null) }
+}
+
+/** When each of these users was last seen (null: never, or online since the column exists). */
+export async function lastSeenOf(db: Db, ids: number[]): Promise<Map<number, Date | null>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .select({ id: users.id, lastSeenAt: users.lastSeenAt })
+    .from(users)
+    .where(inArray(users.id, ids))
+  return new Map(rows.map((r) => [r.id, r.lastSeenAt]))
+}
+
 /** A participant as announced when admitted: pointers at zero, presence now. */
 export const newParticipant = (
   user: PublicUser,
   role: Role,
   joinedAt: Date,
   presence: Presence,
+  lastSeenAt: Date | null,
 ): Participant => ({
   id: user.id,
   email: user.email,
   displayName: user.displayName,
   role,
   joinedAt: joinedAt.toISOString(),
-  online: presence.isOnline(user.id),
+  ...seen(presence, user.id, lastSeenAt),
   readSeq: 0,
   deliveredSeq: 0,
 })
@@ -63,6 +80,7 @@ export async function participantsOf(
       conversationId: cp.conversationId,
       id: users.id,
       displayName: users.displayName,
+      lastSeenAt: users.lastSeenAt,
       role: cp.role,
       joinedAt: cp.joinedAt,
       readSeq: cp.readSeq,
@@ -72,10 +90,15 @@ export async function participantsOf(
     .innerJoin(users, eq(users.id, cp.userId))
     .where(and(inArray(cp.conversationId, conversationIds), isNull(cp.leftAt)))
     .orderBy(cp.joinedAt, users.id)
-  for (const { conversationId, joinedAt, ...p } of rows) {
-    byConversation
-      .get(conversationId)
-      ?.push({ ...p, email: HIDDEN_EMAIL, joinedAt: joinedAt.toISOString(), online: presence.isOnline(p.id) })
+  for (const { conversationId, joinedAt, lastSeenAt, readSeq, deliveredSeq, ...p } of rows) {
+    byConversation.get(conversationId)?.push({
+      ...p,
+      email: HIDDEN_EMAIL,
+      joinedAt: joinedAt.toISOString(),
+      ...seen(presence, p.id, lastSeenAt),
+      readSeq,
+      deliveredSeq,
+    })
   }
   return byConversation
 }

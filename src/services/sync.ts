@@ -5,23 +5,12 @@
  */
 import { and, eq, inArray, isNull } from "drizzle-orm"
 import { conversations, conversationParticipants as cp } from "../../db/schema.ts"
-import type { EventsPage, ParticipantPointers, StoredEvent, SyncResult } from "../contract.ts"
+import type { EventsPage, ParticipantPointers, SyncResult } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { SyncInput } from "../schemas/inputs.ts"
 import { unreadCountSql } from "./conversationList.ts"
-import { messagesByIds } from "./messageRows.ts"
-
-// Messages carry their own seq; every other event is a conversation_events row. Each arm is read
-// in order on its (conversation_id, seq) index and cut at the page size before the two are merged:
-// without the inner limits SQLite would sort every later event of the conversation first.
-const EVENTS_AFTER = `
-  SELECT * FROM (SELECT seq, 'new_message' AS type, id AS ref, NULL AS data FROM messages
-   WHERE conversation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?)
-  UNION ALL
-  SELECT * FROM (SELECT seq, type, NULL AS ref, data FROM conversation_events
-   WHERE conversation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?)
-  ORDER BY seq LIMIT ?`
+import { eventsAfter } from "./replay.ts"
 
 /** Where the caller stands in one conversation. */
 interface Standing {
@@ -90,33 +79,14 @@ export function createSync({ db }: { db: Db }) {
     return byConversation
   }
 
-  /** Up to `limit` events after `after`, never past `upTo`; and whether more follow. */
-  async function eventsAfter(conversationId: number, after: number, upTo: number, limit: number) {
-    const { rows } = await db.$client.execute({
-      sql: EVENTS_AFTER,
-      args: [conversationId, after, upTo, limit + 1, conversationId, after, upTo, limit + 1, limit + 1],
-    })
-    const page = rows.slice(0, limit)
-    const refs = page.flatMap((r) => (r.ref === null ? [] : [Number(r.ref)]))
-    const byId = new Map((await messagesByIds(db, refs)).map((m) => [m.id, m]))
-    const events: StoredEvent[] = page.map((r) => {
-      const seq = Number(r.seq)
-      const data =
-        r.ref === null
-          ? { ...(JSON.parse(String(r.data)) as object), conversationId, seq }
-          : { conversationId, seq, message: byId.get(Number(r.ref)) }
-      return { seq, type: String(r.type) as StoredEvent["type"], data }
-    })
-    return { events, hasMore: rows.length > limit }
-  }
-
   async function pageOf(
+    userId: number,
     s: Standing,
     after: number,
     limit: number,
     pointers: ParticipantPointers[],
   ): Promise<EventsPage> {
-    const { events, hasMore } = await eventsAfter(s.conversationId, after, s.upTo, limit)
+    const { events, hasMore } = await eventsAfter(db, userId, s.conversationId, after, s.upTo, limit)
     const { upTo: _, ...standing } = s
     return { ...standing, events, hasMore, participants: s.active ? pointers : [] }
   }
@@ -134,7 +104,7 @@ export function createSync({ db }: { db: Db }) {
         throw new AppError("FORBIDDEN", `You are not a participant of conversation ${conversationId}`)
       }
       const pointers = (await pointersOf([conversationId])).get(conversationId) ?? []
-      return pageOf(standing, after, limit, pointers)
+      return pageOf(userId, standing, after, limit, pointers)
     },
 
     /**
@@ -148,7 +118,7 @@ export function createSync({ db }: { db: Db }) {
       const pointers = await pointersOf(visible.filter(([id]) => mine.get(id)!.active).map(([id]) => id))
       const pages: EventsPage[] = []
       for (const [id, after] of visible)
-        pages.push(await pageOf(mine.get(id)!, after, input.limit, pointers.get(id) ?? []))
+        pages.push(await pageOf(userId, mine.get(id)!, after, input.limit, pointers.get(id) ?? []))
       const listedIds = new Set(listed.map(([id]) => id))
       return {
         conversations: pages,

@@ -25,6 +25,22 @@ export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void
         message,
       })
     }),
+    bus.on("message_edited", (edit) =>
+      io.to(conversationRoom(edit.conversationId)).emit("message_edited", edit),
+    ),
+    bus.on("message_deleted", (gone) =>
+      io.to(conversationRoom(gone.conversationId)).emit("message_deleted", gone),
+    ),
+    bus.on("reaction_added", (r) => io.to(conversationRoom(r.conversationId)).emit("reaction_added", r)),
+    bus.on("reaction_removed", (r) => io.to(conversationRoom(r.conversationId)).emit("reaction_removed", r)),
+    // Volatile: a late indicator is worth nothing, so a congested socket may drop it.
+    bus.on("typing", (t) =>
+      io.to(conversationRoom(t.conversationId)).except(userRoom(t.userId)).volatile.emit("typing", t),
+    ),
+    // Presence goes only to the users who share a conversation with its subject.
+    bus.on("presence", ({ recipients, ...presence }) =>
+      io.to(recipients.map(userRoom)).volatile.emit("presence", presence),
+    ),
     bus.on("message_read", (read) => io.to(conversationRoom(read.conversationId)).emit("message_read", read)),
     bus.on("pointer_moved", (moved) =>
       pointers.push(`${moved.conversationId}:${moved.userId}:${moved.pointer}`, moved),

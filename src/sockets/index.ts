@@ -10,6 +10,7 @@ import { type EventOps, eventHandler } from "./handle.ts"
 import { registerMessageEvents } from "./messages.ts"
 import { registerParticipantEvents } from "./participants.ts"
 import { conversationOfRoom, userRoom } from "./rooms.ts"
+import { registerTypingEvents } from "./typing.ts"
 
 /** Attaches the chat protocol to `io`; returns a function that detaches the bus listeners. */
 export function attachSockets(
@@ -32,7 +33,7 @@ export function attachSockets(
 
   io.on("connection", (socket) => {
     const user = socket.data.user
-    services.presence.connected(user.id)
+    services.presenceService.connected(user.id)
     // The personal room: every device of the user, for news that is not about a joined room.
     socket.join(userRoom(user.id))
     logger.info({ event: "connect", socketId: socket.id, userId: user.id }, "socket connected")
@@ -41,6 +42,7 @@ export function attachSockets(
     registerConversationEvents(deps)
     registerMessageEvents(deps)
     registerParticipantEvents(deps)
+    registerTypingEvents(deps)
 
     // No socket outlives its token.
     const expiry = atTime(socket.data.tokenExpiresAt, () => socket.disconnect(true))
@@ -57,7 +59,7 @@ export function attachSockets(
     })
     socket.on("disconnect", () => {
       expiry.cancel()
-      services.presence.disconnected(user.id)
+      services.presenceService.disconnected(user.id)
     })
   })
 

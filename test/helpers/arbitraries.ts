@@ -190,12 +190,21 @@ export const body = (keys: string[]): fc.Arbitrary<RawBody> =>
   )
 
 /** Query strings for the routes that read one. */
+/** Search text in FTS5's own syntax and around it: quotes, stars, operators, column filters. */
+const searchText = fc
+  .array(
+    fc.constantFrom('"', "*", "OR", "AND", "NOT", "NEAR(", ")", ":", "^", "-", "+", "élève", "a", " ", "\\"),
+    { maxLength: 8 },
+  )
+  .map((parts) => parts.join(""))
+
 export const query = fc.dictionary(
-  fc.constantFrom("before", "limit", "includeBlocked", "x", "__proto__"),
+  fc.constantFrom("before", "limit", "includeBlocked", "q", "conversationId", "x", "__proto__"),
   fc.oneof(
     smallId.map(String),
     fc.constantFrom("0", "101", "-1", "1.5", "true", "TRUE", "", "1e2"),
     fc.string(),
+    searchText,
   ),
   { maxKeys: 3 },
 )

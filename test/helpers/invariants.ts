@@ -19,9 +19,27 @@ export const INVARIANTS: [string, string][] = [
        where m.reply_to_message_id is not null and (t.id is null or t.conversation_id <> m.conversation_id)`,
   ],
   [
-    "every message has text or audio, within the limits",
-    `select id from messages where (text is null and audio_url is null) or trim(text) = ''
+    "every message not deleted has text or audio, within the limits",
+    `select id from messages where (deleted_at is null and text is null and audio_url is null) or trim(text) = ''
        or length(text) > 4000 or length(audio_url) > 2048`,
+  ],
+  [
+    "a deleted message keeps no text, audio or reactions",
+    `select m.id from messages m where m.deleted_at is not null and (m.text is not null
+       or m.audio_url is not null or exists (select 1 from message_reactions r where r.message_id = m.id))`,
+  ],
+  [
+    "every reaction is by a participant, and no message has more than 20 different emojis",
+    `select r.message_id from message_reactions r join messages m on m.id = r.message_id
+       left join conversation_participants p on p.conversation_id = m.conversation_id and p.user_id = r.user_id
+       where p.user_id is null
+     union all
+     select message_id from message_reactions group by message_id having count(distinct emoji) > 20`,
+  ],
+  [
+    "every event about a message names a message of its conversation",
+    `select e.seq from conversation_events e left join messages m on m.id = e.message_id
+       where e.message_id is not null and (m.id is null or m.conversation_id <> e.conversation_id)`,
   ],
   [
     "every direct conversation has exactly two participants",
