@@ -1,11 +1,13 @@
 // runBench: runs the chosen scenarios in one process and returns one report per
 // scenario. Used by run.ts (CLI) and by test/bench-smoke.test.ts.
 import { type BigDb, buildBigDb } from "./big-db.ts"
+import { runCluster } from "./cluster.ts"
 import { assertLoopback, SCENARIOS, type ScenarioName, sizes } from "./config.ts"
 import { runConnections } from "./connections.ts"
 import { type FanoutParams, type FanoutResult, runFanout } from "./fanout.ts"
 import { runHistory } from "./history.ts"
 import { machineFacts } from "./machine.ts"
+import { redisMissing } from "./redis.ts"
 import { removeServerFiles, type TargetKind, withServer } from "./servers.ts"
 import { runStartup } from "./startup.ts"
 import { runStorm } from "./storm.ts"
@@ -53,6 +55,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<ScenarioReport[
   const startWorkers = () => WorkerPool.start(opts.workers ?? 2, opts.workerMode ?? "process")
   let workers = await startWorkers()
   const limits = new Map<string, FanoutResult>()
+  const singles = new Map<string, FanoutResult>()
   let bigDb: BigDb | undefined
 
   const fanoutOn = (kind: TargetKind, p: FanoutParams) => {
@@ -70,10 +73,20 @@ export async function runBench(opts: BenchOptions = {}): Promise<ScenarioReport[
     }
     return r
   }
+  // The single node (no REDIS_URL) at a parameter set, also measured once: `cluster` compares with it.
+  const single = async (p: FanoutParams): Promise<FanoutResult> => {
+    const key = `${p.clients}:${p.members}:${p.messages}`
+    let r = singles.get(key)
+    if (!r) {
+      r = await fanoutOn("real", p)
+      singles.set(key, r)
+    }
+    return r
+  }
   const fanout = async (name: string, p: FanoutParams, suffix: string) => {
     const sio = await limit("sio", p, `limit-sio${suffix}`)
     const raw = await limit("raw", p, `limit-raw${suffix}`)
-    const r = await fanoutOn("real", p)
+    const r = await single(p)
     const ratio = (b: FanoutResult) => Math.round((r.deliveriesPerSec / b.deliveriesPerSec) * 1000) / 1000
     report(name, r, { vsLimitSio: ratio(sio), vsLimitRaw: ratio(raw) })
   }
@@ -90,6 +103,29 @@ export async function runBench(opts: BenchOptions = {}): Promise<ScenarioReport[
     "limit-sio": () => limit("sio", size.fanout, "limit-sio"),
     fanout: () => fanout("fanout", size.fanout, ""),
     "fanout-large": () => fanout("fanout-large", size.fanoutLarge, "-large"),
+    cluster: async () => {
+      const missing = redisMissing()
+      if (missing) return skip("cluster", missing)
+      if (opts.url) return skip("cluster", "starts its own nodes and Redis")
+      const reference = await single(size.fanout)
+      const nodes = size.clusterNodes.join(", ")
+      log(
+        `cluster: ${nodes} nodes with Redis, against the single node without (${reference.deliveriesPerSec}/s)`,
+      )
+      const params = size.fanout
+      const probeMessages = size.clusterProbeMessages
+      report(
+        "cluster",
+        await runCluster(workers, {
+          params,
+          nodeCounts: size.clusterNodes,
+          probeMessages,
+          reference,
+          quick,
+          log,
+        }),
+      )
+    },
     connections: async () => {
       log(`connections: ${size.connections} idle sockets`)
       report(
