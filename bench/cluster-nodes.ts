@@ -55,20 +55,30 @@ export async function withCluster<T>(count: number, fn: (target: Target) => Prom
   }
 }
 
-/** The database side of a run, from every node's /metrics (loopback needs no token). */
-export type WriteCounters = { messages: number; transactions: number; transactionSeconds: number }
+/** The database and adapter side of a run, summed over every node's /metrics (loopback needs no token). */
+export type NodeCounters = {
+  messages: number
+  transactions: number
+  transactionSeconds: number
+  lagCount: number
+  lagSeconds: number
+}
 
-export async function writeCounters(target: Target): Promise<WriteCounters> {
+const BATCH = '{operation="batch",outcome="ok"}'
+
+export async function nodeCounters(target: Target): Promise<NodeCounters> {
   const urls = target.nodes?.map((n) => n.url) ?? [target.url]
   const texts = await Promise.all(urls.map((u) => fetch(`${u}/metrics`).then((r) => r.text())))
-  // A series appears with its first observation: absent means none yet on that node.
-  const sum = (pattern: RegExp) => texts.reduce((a, t) => a + Number(pattern.exec(t)?.[1] ?? 0), 0)
+  const lines = texts.flatMap((t) => t.split("\n"))
+  // Summed over the nodes; a series appears with its first observation, so absent means zero.
+  const sum = (series: string) =>
+    lines.filter((l) => l.startsWith(`${series} `)).reduce((a, l) => a + Number(l.slice(series.length)), 0)
   return {
-    messages: sum(/^causerie_messages_stored_total (\S+)$/m),
+    messages: sum("causerie_messages_stored_total"),
     // A message batch is one libSQL batch = one BEGIN IMMEDIATE ... COMMIT.
-    transactions: sum(/^causerie_db_query_duration_seconds_count\{operation="batch",outcome="ok"\} (\S+)$/m),
-    transactionSeconds: sum(
-      /^causerie_db_query_duration_seconds_sum\{operation="batch",outcome="ok"\} (\S+)$/m,
-    ),
+    transactions: sum(`causerie_db_query_duration_seconds_count${BATCH}`),
+    transactionSeconds: sum(`causerie_db_query_duration_seconds_sum${BATCH}`),
+    lagCount: sum("causerie_cluster_lag_seconds_count"),
+    lagSeconds: sum("causerie_cluster_lag_seconds_sum"),
   }
 }

@@ -2,7 +2,7 @@
 // (one Redis, one SQLite file, all on this machine), clients round-robin over the
 // nodes so that every conversation spans them; then, at rest, the cross-node probe.
 
-import { type WriteCounters, withCluster, writeCounters } from "./cluster-nodes.ts"
+import { type NodeCounters, nodeCounters, withCluster } from "./cluster-nodes.ts"
 import { type ProbeResult, probeCrossNode } from "./cluster-probe.ts"
 import { type FanoutParams, type FanoutResult, runFanout } from "./fanout.ts"
 import { round } from "./histogram.ts"
@@ -14,6 +14,8 @@ export type WriteRates = {
   transactionsPerSec: number
   messagesPerTransaction: number
   meanTransactionMs: number // BEGIN IMMEDIATE to COMMIT, waiting for another node's lock included
+  /** The nodes' own causerie_cluster_lag_seconds: another node's XADD to delivery here, mean. */
+  meanAdapterLagMs?: number
 }
 
 export type ClusterRound = {
@@ -57,8 +59,8 @@ async function oneRound(
   workers: WorkerPool,
   o: ClusterOptions,
 ): Promise<ClusterRound> {
-  let before: WriteCounters | undefined
-  let after: WriteCounters | undefined
+  let before: NodeCounters | undefined
+  let after: NodeCounters | undefined
   let startedAt = 0
   let endedAt = 0
   const fanout = await runFanout(target, workers, o.params, o.quick, {
@@ -66,12 +68,12 @@ async function oneRound(
     // senders on two nodes can reach a third in either order: exactly once is checked, order counted.
     anyArrivalOrder: nodes > 1,
     before: async () => {
-      before = await writeCounters(target)
+      before = await nodeCounters(target)
       startedAt = performance.now()
     },
     after: async () => {
       endedAt = performance.now()
-      after = await writeCounters(target)
+      after = await nodeCounters(target)
     },
   })
   const writes = rates(before!, after!, (endedAt - startedAt) / 1000)
@@ -83,7 +85,7 @@ async function oneRound(
   return { nodes, fanout, writes, probe, failures }
 }
 
-function rates(before: WriteCounters, after: WriteCounters, seconds: number): WriteRates {
+function rates(before: NodeCounters, after: NodeCounters, seconds: number): WriteRates {
   const messages = after.messages - before.messages
   const transactions = after.transactions - before.transactions
   const busy = after.transactionSeconds - before.transactionSeconds
@@ -92,5 +94,11 @@ function rates(before: WriteCounters, after: WriteCounters, seconds: number): Wr
     transactionsPerSec: Math.round(transactions / seconds),
     messagesPerTransaction: round(messages / transactions, 1),
     meanTransactionMs: round((busy / transactions) * 1000, 2),
+    ...(after.lagCount > before.lagCount && {
+      meanAdapterLagMs: round(
+        ((after.lagSeconds - before.lagSeconds) / (after.lagCount - before.lagCount)) * 1000,
+        2,
+      ),
+    }),
   }
 }

@@ -7,7 +7,7 @@ type Cell = string | number | null | undefined
 export type Table = (header: string[], rows: Cell[][]) => string
 
 const HEADER =
-  "nodes redis deliv/s sends/s vs-1 p50 p99 same-node-p50/p99 cross-node-p50/p99 srv-cpu redis-cpu gen-cpu others unordered tx/s msg/tx tx-ms check"
+  "nodes redis deliv/s sends/s vs-1 p50 p99 same-node-p50/p99 cross-node-p50/p99 srv-cpu redis-cpu gen-cpu others unordered lag-ms tx/s msg/tx tx-ms check"
 
 export function formatCluster(c: ClusterResult, cores: number, table: Table): string[] {
   const { clients: C, members: R, messages: M } = c.params
@@ -28,6 +28,7 @@ export function formatCluster(c: ClusterResult, cores: number, table: Table): st
     f.cpuPercent.generator,
     f.cpuPercent.others,
     f.misordered,
+    round?.writes.meanAdapterLagMs,
     round?.writes.transactionsPerSec,
     round?.writes.messagesPerTransaction,
     round?.writes.meanTransactionMs,
@@ -41,6 +42,7 @@ export function formatCluster(c: ClusterResult, cores: number, table: Table): st
       ...c.rounds.map((r) => row(String(r.nodes), "yes", r.fanout, r)),
     ]),
     "unordered = deliveries that arrived after a later seq of their conversation (apply by seq: several nodes keep arrival order per sending node only)",
+    "lag-ms = mean of the nodes' causerie_cluster_lag_seconds (another node's XADD to delivery here; Redis's clock has 1 ms steps)",
     "tx = write transactions on the shared file, all nodes; tx-ms = BEGIN IMMEDIATE to COMMIT, waits for another node's lock included",
   ]
   const probed = c.rounds.filter((r) => r.probe)
