@@ -1,11 +1,13 @@
 // runBench: runs the chosen scenarios in one process and returns one report per
 // scenario. Used by run.ts (CLI) and by test/bench-smoke.test.ts.
 import { type BigDb, buildBigDb } from "./big-db.ts"
+import { runCluster } from "./cluster.ts"
 import { assertLoopback, SCENARIOS, type ScenarioName, sizes } from "./config.ts"
 import { runConnections } from "./connections.ts"
 import { type FanoutParams, type FanoutResult, runFanout } from "./fanout.ts"
 import { runHistory } from "./history.ts"
 import { machineFacts } from "./machine.ts"
+import { redisMissing } from "./redis.ts"
 import { runSearch } from "./search.ts"
 import { removeServerFiles, type TargetKind, withServer } from "./servers.ts"
 import { runStartup } from "./startup.ts"
@@ -53,28 +55,30 @@ export async function runBench(opts: BenchOptions = {}): Promise<ScenarioReport[
     })
   const startWorkers = () => WorkerPool.start(opts.workers ?? 2, opts.workerMode ?? "process")
   let workers = await startWorkers()
-  const limits = new Map<string, FanoutResult>()
+  const measured = new Map<string, FanoutResult>()
   let bigDb: BigDb | undefined
 
   const fanoutOn = (kind: TargetKind, p: FanoutParams) => {
     log(`fanout on ${kind}: ${p.clients} clients, ${p.members} per conversation, ${p.messages} messages each`)
     return withServer(kind, external, (target) => runFanout(target, workers, p, quick))
   }
-  // Ceilings are measured once per parameter set and reused for every ratio in this run.
-  const limit = async (kind: "sio" | "raw", p: FanoutParams, name: string): Promise<FanoutResult> => {
+  // Each server is measured once per parameter set and reused: the ceilings for every ratio in this run,
+  // the single node (no REDIS_URL) for `fanout` and `cluster` alike. Reported when `name` is given.
+  const measure = async (kind: TargetKind, p: FanoutParams, name?: string): Promise<FanoutResult> => {
     const key = `${kind}:${p.clients}:${p.members}:${p.messages}`
-    let r = limits.get(key)
+    let r = measured.get(key)
     if (!r) {
       r = await fanoutOn(kind, p)
-      limits.set(key, r)
-      report(name, r)
+      measured.set(key, r)
+      if (name) report(name, r)
     }
     return r
   }
+  const limit = (kind: "sio" | "raw", p: FanoutParams, name: string) => measure(kind, p, name)
   const fanout = async (name: string, p: FanoutParams, suffix: string) => {
     const sio = await limit("sio", p, `limit-sio${suffix}`)
     const raw = await limit("raw", p, `limit-raw${suffix}`)
-    const r = await fanoutOn("real", p)
+    const r = await measure("real", p)
     const ratio = (b: FanoutResult) => Math.round((r.deliveriesPerSec / b.deliveriesPerSec) * 1000) / 1000
     report(name, r, { vsLimitSio: ratio(sio), vsLimitRaw: ratio(raw) })
   }
@@ -91,6 +95,16 @@ export async function runBench(opts: BenchOptions = {}): Promise<ScenarioReport[
     "limit-sio": () => limit("sio", size.fanout, "limit-sio"),
     fanout: () => fanout("fanout", size.fanout, ""),
     "fanout-large": () => fanout("fanout-large", size.fanoutLarge, "-large"),
+    cluster: async () => {
+      const why = redisMissing() ?? (opts.url ? "starts its own nodes and Redis" : undefined)
+      if (why) return skip("cluster", why)
+      const { fanout: params, clusterNodes: nodeCounts, clusterProbeMessages: probeMessages } = size
+      const reference = await measure("real", params)
+      report(
+        "cluster",
+        await runCluster(workers, { params, nodeCounts, probeMessages, reference, quick, log }),
+      )
+    },
     connections: async () => {
       log(`connections: ${size.connections} idle sockets`)
       report(

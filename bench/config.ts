@@ -7,6 +7,7 @@ export const SCENARIOS = [
   "limit-sio",
   "fanout",
   "fanout-large",
+  "cluster",
   "connections",
   "storm",
   "history",
@@ -19,6 +20,10 @@ export type ScenarioName = (typeof SCENARIOS)[number]
 export type Sizes = {
   fanout: FanoutParams
   fanoutLarge: FanoutParams
+  /** Node counts the cluster scenario runs the `fanout` load on, one after the other. */
+  clusterNodes: number[]
+  /** Messages the cross-node probe times one at a time. */
+  clusterProbeMessages: number
   connections: number
   /** Sockets that connect, join and close at once. */
   storm: number
@@ -33,6 +38,8 @@ export function sizes(quick: boolean): Sizes {
     ? {
         fanout: { clients: 20, members: 5, messages: 5 },
         fanoutLarge: { clients: 40, members: 10, messages: 5 },
+        clusterNodes: [1, 2, 3],
+        clusterProbeMessages: 20,
         connections: 200,
         storm: 200,
         historyMessages: 20_000,
@@ -43,6 +50,8 @@ export function sizes(quick: boolean): Sizes {
     : {
         fanout: { clients: 200, members: 10, messages: 50 },
         fanoutLarge: { clients: 1000, members: 10, messages: 20 },
+        clusterNodes: [1, 2, 3],
+        clusterProbeMessages: 500,
         connections: 10_000,
         storm: 1000,
         historyMessages: 1_000_000,

@@ -22,12 +22,15 @@ class Member {
     readonly conversationId: number,
     readonly expected: number,
     readonly conn: ChatConn,
+    readonly node: number | undefined,
   ) {}
 }
 
 export class FanoutRun {
   private members: Member[] = []
   private hist = new Histogram()
+  private sameNode = new Histogram()
+  private crossNode = new Histogram()
   private sent = 0
   private sendErrors = 0
   private timeouts = 0
@@ -53,7 +56,7 @@ export class FanoutRun {
       try {
         const conn = await connect(
           kind,
-          url,
+          c.url ?? url,
           { userId: c.userId, token: c.token, room: c.conversationId },
           msgTimeoutMs,
         )
@@ -61,7 +64,7 @@ export class FanoutRun {
           conn.close()
           throw err
         })
-        const m = new Member(c.idx, c.conversationId, c.expected, conn)
+        const m = new Member(c.idx, c.conversationId, c.expected, conn, c.node)
         conn.onDelivery = (conv, id, text) => this.deliver(m, conv, id, text)
         conn.onSendError = (reason) => {
           // A rejected send will never be echoed: count it and move on rather than wait for the timeout.
@@ -100,7 +103,7 @@ export class FanoutRun {
     m.waitingSeq = m.nextSeq++
     if (this.firstSendAt === 0) this.firstSendAt = clock()
     this.sent++
-    m.conn.send(m.conversationId, encodeText(m.idx, m.waitingSeq))
+    m.conn.send(m.conversationId, encodeText(m.idx, m.waitingSeq, m.node))
     m.timer = setTimeout(() => {
       this.timeouts++
       this.note(`client ${m.idx}: message ${m.waitingSeq} not echoed within ${this.setup.msgTimeoutMs}ms`)
@@ -128,6 +131,8 @@ export class FanoutRun {
       return
     }
     this.hist.record(now - parsed.t)
+    if (m.node !== undefined && parsed.k !== undefined)
+      (parsed.k === m.node ? this.sameNode : this.crossNode).record(now - parsed.t)
     if (parsed.s === m.idx && parsed.n === m.waitingSeq) {
       clearTimeout(m.timer)
       m.waitingSeq = -1
@@ -163,6 +168,8 @@ export class FanoutRun {
       firstSendAt: this.firstSendAt,
       lastRecvAt: this.lastRecvAt,
       latency: this.hist.toData(),
+      sameNode: this.sameNode.toData(),
+      crossNode: this.crossNode.toData(),
       errors: this.errors,
     }
   }

@@ -14,11 +14,20 @@ export async function runFanout(
   workers: WorkerPool,
   p: FanoutParams,
   quick: boolean,
+  o: {
+    /** Around the timed phase only (setup excluded): e.g. to read the servers' counters. */
+    before?: () => Promise<void>
+    after?: () => Promise<void>
+    /** Deliveries may arrive out of seq order (several nodes): counted, not a failure. */
+    anyArrivalOrder?: boolean
+  } = {},
 ): Promise<FanoutResult> {
   const t0 = performance.now()
   const users = await registerUsers(target.kind, target.url, p.clients)
   const conversations = await createConversations(target.kind, target.url, users, p.members)
   const groupSize = (g: number) => Math.min(p.members, p.clients - g * p.members)
+  // Several nodes: neighbours in a conversation sit on different nodes, so its deliveries cross them.
+  const nodes = target.nodes ?? []
   const clients: FanoutClient[] = users.map((u, i) => {
     const g = Math.floor(i / p.members)
     return {
@@ -27,6 +36,7 @@ export async function runFanout(
       token: u.token,
       conversationId: conversations[g] ?? 0,
       expected: groupSize(g) * p.messages,
+      ...(nodes.length ? { url: nodes[i % nodes.length]?.url, node: i % nodes.length } : {}),
     }
   })
   // Round-robin: each conversation spans all workers, so every broadcast crosses processes like real users would.
@@ -53,10 +63,14 @@ export async function runFanout(
   }
 
   // Shared machine: do not start the timed phase while another job is eating a core.
-  const ours = [process.pid, ...workers.pids(), ...(target.pid ? [target.pid] : [])]
+  const servers = nodes.length ? nodes.map((n) => n.pid) : target.pid ? [target.pid] : []
+  const redis = target.redisPid ? [target.redisPid] : []
+  const ours = [process.pid, ...workers.pids(), ...servers, ...redis]
   if (!quick) await waitForQuiet(ours, 60_000)
+  await o.before?.()
   const cpu = {
-    server: target.pid ? new CpuMeter([target.pid]) : null,
+    server: servers.length ? new CpuMeter(servers) : null,
+    redis: redis.length ? new CpuMeter(redis) : null,
     gen: new CpuMeter(workers.pids()),
     machine: new MachineMeter(),
     others: new ForeignMeter(ours),
@@ -69,10 +83,13 @@ export async function runFanout(
     generator: cpu.gen.percent(),
     others: cpu.others.percent(),
     machine: cpu.machine.busyPercent(),
+    ...(cpu.redis ? { redis: cpu.redis.percent() } : {}),
   }
+  await o.after?.()
   workers.broadcast({ type: "fanout-finish", graceMs: 5000 })
   const stats = (await workers.collect("fanout-result", 30_000)).map((r) => r.stats)
   workers.broadcast({ type: "close-all" })
   await workers.collect("closed", 30_000)
-  return summarize(target.kind, `${workers.size} ${workers.mode}`, p, stats, cpuPercent, setupMs)
+  const workersLabel = `${workers.size} ${workers.mode}`
+  return summarize(target.kind, workersLabel, p, stats, cpuPercent, setupMs, o.anyArrivalOrder)
 }

@@ -11,6 +11,9 @@ export type FanoutClient = {
   token: string
   conversationId: number
   expected: number // deliveries this client must see: members of its conversation × messages
+  /** The node this client talks to when several serve one database (else the setup's url). */
+  url?: string
+  node?: number // its index, written into every message so receivers can tell cross-node deliveries
 }
 
 export type ToWorker =
@@ -52,6 +55,9 @@ export type FanoutStats = {
   firstSendAt: number // epoch ms (performance.timeOrigin based)
   lastRecvAt: number
   latency: HistogramData
+  /** Split by where the sender was, when clients are spread over several nodes. */
+  sameNode?: HistogramData
+  crossNode?: HistogramData
   errors: string[]
 }
 
@@ -77,12 +83,18 @@ export function clock(): number {
   return performance.timeOrigin + performance.now()
 }
 
-/** Message text carrying send time, sender and sequence so receivers can time and match it. */
-export function encodeText(sender: number, seq: number): string {
-  return `t=${clock().toFixed(3)} s=${sender} n=${seq}`
+/** Message text carrying send time, sender, sequence (and the sender's node) so receivers can time and match it. */
+export function encodeText(sender: number, seq: number, node?: number): string {
+  return `t=${clock().toFixed(3)} s=${sender} n=${seq}${node === undefined ? "" : ` k=${node}`}`
 }
 
-export function decodeText(text: string): { t: number; s: number; n: number } | null {
-  const m = /^t=([\d.]+) s=(\d+) n=(\d+)/.exec(text)
-  return m ? { t: Number(m[1]), s: Number(m[2]), n: Number(m[3]) } : null
+export function decodeText(text: string): { t: number; s: number; n: number; k?: number } | null {
+  const m = /^t=([\d.]+) s=(\d+) n=(\d+)(?: k=(\d+))?/.exec(text)
+  if (!m) return null
+  return {
+    t: Number(m[1]),
+    s: Number(m[2]),
+    n: Number(m[3]),
+    k: m[4] === undefined ? undefined : Number(m[4]),
+  }
 }

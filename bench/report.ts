@@ -1,9 +1,11 @@
 // Human-readable tables for the reports runBench returns.
 import type { ScenarioReport } from "./bench.ts"
+import type { ClusterResult } from "./cluster.ts"
 import type { ConnectionsResult } from "./connections.ts"
 import type { FanoutResult } from "./fanout.ts"
 import type { HistoryResult } from "./history.ts"
 import { NOISY_OTHERS_PERCENT } from "./meters.ts"
+import { formatCluster } from "./report-cluster.ts"
 import type { SearchResult } from "./search.ts"
 import type { StartupResult } from "./startup.ts"
 import type { StormResult } from "./storm.ts"
@@ -66,6 +68,8 @@ export function formatReports(reports: ScenarioReport[]): string {
       )
     }
   }
+  for (const r of reports.filter((x) => x.scenario === "cluster" && x.result))
+    out.push(...formatCluster(r.result as ClusterResult, r.machine.cores, table))
   for (const r of reports.filter((x) => x.scenario === "storm" && x.result)) {
     const c = r.result as StormResult
     out.push("", "storm (sockets connect, join one conversation, close; RSS read 4 s after the last close)")

@@ -12,6 +12,9 @@ export type Target = {
   url: string
   pid?: number // known when we started it (or --server-pid): needed for RSS/CPU figures
   readyMs?: number // process start to first 200 from /readyz
+  /** Several nodes on one database: each one's URL and pid (clients are spread over them round-robin). */
+  nodes?: { url: string; pid: number }[]
+  redisPid?: number // the Redis between those nodes, for its CPU figure
   logTail(): string // last lines the server printed, to explain a failure
   stop(): Promise<void>
 }
@@ -35,10 +38,16 @@ export function removeServerFiles(files: RealServerFiles): void {
   rmSync(files.dir, { recursive: true, force: true })
 }
 
-export async function startServer(kind: TargetKind, files?: RealServerFiles): Promise<Target> {
+export async function startServer(
+  kind: TargetKind,
+  files?: RealServerFiles,
+  extraEnv: Record<string, string> = {},
+): Promise<Target> {
   const port = freePort()
+  // A REDIS_URL in the caller's shell must not turn single-node figures into cluster ones.
+  const { REDIS_URL: _ignored, ...inherited } = process.env as Record<string, string>
   const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
+    ...inherited,
     PORT: String(port),
     HOST: "127.0.0.1",
     LOG_LEVEL: "warn",
@@ -55,6 +64,7 @@ export async function startServer(kind: TargetKind, files?: RealServerFiles): Pr
     // Thousands of sockets handshake at once from this one address.
     MAX_PENDING_SESSIONS_PER_ADDRESS: "100000",
     MAX_PENDING_SESSIONS: "100000",
+    ...extraEnv,
   }
   if (files) {
     env.DATABASE_URL = `file:${files.dbPath}`

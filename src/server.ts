@@ -89,12 +89,14 @@ export async function createServer(config: Config, options: ServerOptions = {}):
 
   // Known once Bun listens; until then (and with NATIVE_BROADCAST=false) rooms broadcast the usual way.
   let bunServer: Server<unknown> | undefined
+  // The metrics read the adapter's rooms, so they come after it; its lag reaches them from then on.
+  let observeLag: (seconds: number) => void = () => {}
   const io: ChatServer = new SocketIOServer({
     ...(redis
       ? {
-          adapter: clusterAdapter(redis.client, () =>
-            config.nativeBroadcast ? bunServer : undefined,
-          ) as never,
+          adapter: clusterAdapter(redis.client, () => (config.nativeBroadcast ? bunServer : undefined), {
+            onLag: (seconds) => observeLag(seconds),
+          }) as never,
         }
       : config.nativeBroadcast
         ? { adapter: topicAdapter(() => bunServer) }
@@ -137,6 +139,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     bus: services.bus,
     droppedLogLines: () => droppedLines(logger),
   })
+  observeLag = metrics.clusterLag
   timeDatabase(database.client, metrics, storage.observeWrite)
   const serveMetrics = metricsEndpoint(metrics, config.metricsToken)
   const detach = attachSockets(io, services, logger, config, { metrics, drain })

@@ -3,7 +3,9 @@
 // duplicated or misordered deliveries, and every scenario finishing by itself.
 import { expect, test } from "bun:test"
 import { runBench } from "../bench/bench.ts"
+import type { ClusterResult } from "../bench/cluster.ts"
 import type { FanoutResult } from "../bench/fanout.ts"
+import { redisMissing } from "../bench/redis.ts"
 
 test("bench --quick: all scenarios complete with every delivery exactly once and in order", async () => {
   const reports = await runBench({ quick: true })
@@ -38,6 +40,20 @@ test("bench --quick: all scenarios complete with every delivery exactly once and
   for (const r of reports.filter((x) => x.scenario.startsWith("fanout"))) {
     expect(r.vsLimitSio).toBeGreaterThan(0)
     expect(r.vsLimitRaw).toBeGreaterThan(0)
+  }
+  // 1, 2 and 3 nodes on one Redis: every delivery exactly once, and some of them across nodes.
+  const cluster = reports.find((r) => r.scenario === "cluster")
+  if (redisMissing()) expect(cluster?.skipped).toBe(redisMissing())
+  else {
+    const c = cluster?.result as ClusterResult
+    expect(c.rounds.map((r) => r.nodes)).toEqual([1, 2, 3])
+    for (const { fanout: f, nodes } of c.rounds) {
+      expect({ nodes, lost: f.lost, duplicates: f.duplicates }).toEqual({ nodes, lost: 0, duplicates: 0 })
+      expect(f.deliveries).toBe(f.expectedDeliveries)
+      if (nodes > 1) expect(f.latencyByNode?.crossNode.samples).toBeGreaterThan(0)
+    }
+    expect(c.rounds.filter((r) => r.probe).map((r) => r.nodes)).toEqual([2, 3])
+    expect(c.reference.deliveries).toBe(c.reference.expectedDeliveries)
   }
   expect(reports.map((r) => r.scenario)).toContain("connections")
   expect(reports.map((r) => r.scenario)).toContain("history")

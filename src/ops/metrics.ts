@@ -79,6 +79,12 @@ export function createMetrics({ version, live, bus, droppedLogLines = () => 0 }:
     registers,
   })
   bus.on("message_created", () => messagesStored.inc())
+  const clusterLag = new Histogram({
+    name: "causerie_cluster_lag_seconds",
+    help: "Several nodes: from another node's XADD of a broadcast (Redis's clock, 1 ms steps) to its delivery here",
+    buckets: LATENCY_BUCKETS,
+    registers,
+  })
 
   new Counter({
     name: "causerie_log_lines_dropped_total",
@@ -127,6 +133,9 @@ export function createMetrics({ version, live, bus, droppedLogLines = () => 0 }:
     },
     dbQuery(operation: "execute" | "batch", seconds: number, ok: boolean) {
       dbDuration.labels(operation, ok ? "ok" : "error").observe(seconds)
+    },
+    clusterLag(seconds: number) {
+      clusterLag.observe(seconds)
     },
   }
 }

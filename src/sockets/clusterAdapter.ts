@@ -30,11 +30,17 @@ type Cluster = Omit<ClusterAdapter, "onMessage" | "publish"> & {
   nodesMap?: Map<string, number>
 }
 
+export interface ClusterAdapterOptions {
+  streamName?: string
+  /** Told, for every broadcast from another node, how long after its XADD it was delivered here. */
+  onLag?: (seconds: number) => void
+}
+
 /** The adapter factory for `new Server({ adapter })`; `redis` is a connected node-redis client. */
 export function clusterAdapter(
   redis: Parameters<typeof createAdapter>[0],
   server: () => Server<unknown> | undefined,
-  streamName = "causerie",
+  { streamName = "causerie", onLag }: ClusterAdapterOptions = {},
 ) {
   const redisAdapter = createAdapter(redis, { streamName, channelPrefix: streamName })
   // Socket.IO calls it with `new`: a plain function that returns the adapter, not an arrow.
@@ -58,6 +64,14 @@ export function clusterAdapter(
 
     const onMessage = adapter.onMessage.bind(adapter)
     adapter.onMessage = (message: BroadcastMessage, offset?: string) => {
+      deliver(message, offset)
+      // A stream entry's id starts with Redis's clock at XADD (ms), so the lag needs no clock in the message.
+      const remote = message.type === MessageType.BROADCAST && message.uid !== adapter.uid
+      const xaddMs = offset && remote ? Number.parseInt(offset, 10) : Number.NaN
+      if (onLag && Number.isFinite(xaddMs))
+        onLag(Math.max(0, performance.timeOrigin + performance.now() - xaddMs) / 1000)
+    }
+    const deliver = (message: BroadcastMessage, offset?: string) => {
       const { data } = message
       const remoteBroadcast =
         message.type === MessageType.BROADCAST &&
