@@ -107,14 +107,15 @@ export const SETTINGS = {
   RATE_LIMIT_TYPING_PER_SECOND: {
     kind: wholeNumber(0),
     default: "2",
-    description: "Typing notices a user may send per second (`0` disables the limit).",
+    description: "`typing` notices a user may send per second (`0` disables).",
+    details: "Edits and reactions count against the messages limit.",
   },
-  RATE_LIMIT_TYPING_BURST: { kind: wholeNumber(1), default: "6", description: "Typing notices at once." },
+  RATE_LIMIT_TYPING_BURST: { kind: wholeNumber(1), default: "6", description: "`typing` notices at once." },
   PRESENCE_GRACE_MS: {
     kind: wholeNumber(0),
     default: "5000",
     description:
-      "How long a user stays online after their last device disconnects, so a page reload is not an offline blip.",
+      "How long a user stays online after their last device disconnects, so that a page reload is not an offline blip.",
   },
   LOGIN_MAX_FAILURES: {
     kind: wholeNumber(0),
@@ -164,8 +165,7 @@ export const SETTINGS = {
     kind: redisUrl,
     description:
       "`redis://[user:password@]host:port` (or `rediss://`): run several nodes that share Redis for broadcasts, rate limits and membership changes.",
-    details:
-      "See [docs/scaling.md](docs/scaling.md). Unset: one node, everything in this process. Environment only (it may hold a password).",
+    details: "Unset: one node, everything in this process. Environment only (it may hold a password).",
     secret: true,
   },
   LOG_FORMAT: {
