@@ -8,6 +8,7 @@ import m0000 from "./migrations/0000_init.sql" with { type: "text" }
 import m0001 from "./migrations/0001_delivery.sql" with { type: "text" }
 import m0002 from "./migrations/0002_revoked_tokens.sql" with { type: "text" }
 import m0003 from "./migrations/0003_messages.sql" with { type: "text" }
+import m0004 from "./migrations/0004_people.sql" with { type: "text" }
 import journal from "./migrations/meta/_journal.json" with { type: "json" }
 
 const files: Record<string, string> = {
@@ -15,6 +16,7 @@ const files: Record<string, string> = {
   "0001_delivery": m0001,
   "0002_revoked_tokens": m0002,
   "0003_messages": m0003,
+  "0004_people": m0004,
 }
 
 export interface Migration {

@@ -22,6 +22,18 @@ export const users = sqliteTable("users", {
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
   // When the user's last device disconnected (after the presence grace); null if never seen.
   lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
+  // A server admin: the first account ever, accounts made with `user create --admin`, and grants.
+  isAdmin: integer("is_admin", { mode: "boolean" }).notNull().default(false),
+  // Set by an admin: logins are refused and every token revoked until an admin enables it again.
+  disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+  // Set when the account is deleted: the row stays (history keeps its sender) with its email,
+  // name and password erased.
+  deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
+  // The user's preferred language (a BCP 47 tag), for clients; never shown to others.
+  locale: text("locale"),
+  // The display name as the directory matches it (lower case, accents and punctuation removed);
+  // null until the server computes it (rows written before this column existed).
+  searchName: text("search_name"),
 })
 
 export const conversations = sqliteTable(
@@ -167,3 +179,59 @@ export const revokedTokens = sqliteTable("revoked_tokens", {
   tokenId: text("token_id").primaryKey(),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
 })
+
+/**
+ * Invitations to register (REGISTRATION=invite): only a hash of the token is stored, the token
+ * itself is shown once to the admin who made it. Used up at `max_uses`, refused after `expires_at`
+ * or once revoked.
+ */
+export const invites = sqliteTable("invites", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  tokenHash: text("token_hash").notNull().unique(),
+  // When set, only this email may register with the invite.
+  email: text("email"),
+  maxUses: integer("max_uses").notNull().default(1),
+  uses: integer("uses").notNull().default(0),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  createdBy: integer("created_by")
+    .notNull()
+    .references(() => users.id),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+})
+
+/** One-time password reset tokens made by an admin, stored as hashes; a newer one replaces the older. */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("password_resets_user").on(t.userId)],
+)
+
+/**
+ * The audit log: every important action, written in the transaction of the action it records.
+ * No foreign keys: a record outlives anything it names. `target` is "<kind>:<id>" (user:7,
+ * conversation:3, invite:2); `details` a JSON object.
+ */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    // Null when nobody signed in acted (a failed login, the command line).
+    actorId: integer("actor_id"),
+    action: text("action").notNull(),
+    target: text("target"),
+    address: text("address"),
+    details: text("details").notNull().default("{}"),
+  },
+  (t) => [index("audit_events_actor").on(t.actorId, t.id), index("audit_events_action").on(t.action, t.id)],
+)

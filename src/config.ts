@@ -62,6 +62,12 @@ export interface Config {
   redisUrl?: string
   /** "auto": pretty on an interactive terminal, JSON otherwise. */
   logFormat: SettingValues["LOG_FORMAT"]
+  /** Who may create an account over HTTP: anyone, holders of an admin's invite, or nobody. */
+  registration: SettingValues["REGISTRATION"]
+  /** How long an invite lasts when its maker gives no `expiresIn`. */
+  inviteTtlSeconds: number
+  /** How long a password reset token lasts. */
+  passwordResetTtlSeconds: number
 }
 
 function fromSettings(s: SettingValues): Config {
@@ -107,6 +113,9 @@ function fromSettings(s: SettingValues): Config {
     metricsToken: s.METRICS_TOKEN,
     redisUrl: s.REDIS_URL,
     logFormat: s.LOG_FORMAT,
+    registration: s.REGISTRATION,
+    inviteTtlSeconds: s.INVITE_TTL,
+    passwordResetTtlSeconds: s.PASSWORD_RESET_TTL,
   }
 }
 

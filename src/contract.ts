@@ -10,10 +10,13 @@ import type { clientEvents, serverEvents } from "./schemas/events.ts"
 import type * as input from "./schemas/inputs.ts"
 import type * as live from "./schemas/live.ts"
 import type * as parts from "./schemas/messageParts.ts"
+import type * as peopleInput from "./schemas/peopleInputs.ts"
+import type * as people from "./schemas/peopleWire.ts"
 import type * as search from "./schemas/searchWire.ts"
 import type * as wire from "./schemas/wire.ts"
 
 export type PublicUser = z.output<typeof wire.publicUser>
+export type OwnUser = z.output<typeof wire.ownUser>
 export type Role = z.output<typeof wire.role>
 export type Participant = z.output<typeof wire.participant>
 export type Message = z.output<typeof wire.message>
@@ -32,12 +35,23 @@ export type SyncResult = z.output<typeof wire.syncResult>
 export type ParticipantPointers = z.output<typeof wire.participantPointers>
 export type Session = z.output<typeof wire.session>
 export type HistoryPage = z.output<typeof wire.historyPage>
+export type AdminUser = z.output<typeof people.adminUser>
+export type AdminUsersPage = z.output<typeof people.adminUsersPage>
+export type Invite = z.output<typeof people.invite>
+export type CreatedInvite = z.output<typeof people.createdInvite>
+export type ResetToken = z.output<typeof people.resetToken>
+export type CreatedUser = z.output<typeof people.createdUser>
+export type AuditEvent = z.output<typeof people.auditEvent>
+export type AuditPage = z.output<typeof people.auditPage>
 
 /** What a client may send in HTTP bodies (the schemas' input: defaults may be left out). */
 export type RegisterBody = z.input<typeof input.registerInput>
 export type LoginBody = z.input<typeof input.loginInput>
 export type ChangePasswordBody = z.input<typeof input.changePasswordInput>
 export type CreateConversationBody = z.input<typeof input.createConversationInput>
+export type ResetPasswordBody = z.input<typeof peopleInput.resetPasswordInput>
+export type CreateInviteBody = z.input<typeof peopleInput.createInviteInput>
+export type CreateUserBody = z.input<typeof peopleInput.createUserInput>
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody }
 type AckFn<T extends object = object> = (response: Ack<T>) => void

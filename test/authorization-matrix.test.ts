@@ -5,7 +5,9 @@
 import { describe, expect, test } from "bun:test"
 import { ERROR_STATUS, type ErrorCode } from "../src/errors.ts"
 import { api, connect, connectError, socketFor, type TestUser } from "./helpers/clients.ts"
+import { PEOPLE_OPS, type PeopleCell } from "./helpers/peopleOps.ts"
 import { ROUTES } from "./helpers/protocol.ts"
+import type { TestServer } from "./helpers/server.ts"
 import { expiredToken, forgedToken } from "./helpers/tokens.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
 import { waitFor } from "./helpers/wait.ts"
@@ -16,7 +18,17 @@ const h = useTestServer()
 const TOKEN_ACTORS = ["anonymous", "forged", "expired"] as const
 const GONE = ["stranger", "removed", "left"] as const
 const BLOCKED_SIDES = ["groupBlocker", "directBlocker", "directOther"] as const
-const ACTORS = [...TOKEN_ACTORS, ...GONE, "member", "admin", ...BLOCKED_SIDES, "missingConversation"] as const
+// A server admin has no say in others' conversations; a disabled account's tokens are dead.
+const ACTORS = [
+  ...TOKEN_ACTORS,
+  ...GONE,
+  "member",
+  "admin",
+  ...BLOCKED_SIDES,
+  "missingConversation",
+  "serverAdmin",
+  "disabled",
+] as const
 type Actor = (typeof ACTORS)[number]
 
 /**
@@ -25,7 +37,7 @@ type Actor = (typeof ACTORS)[number]
  * "former": a participant, or one who left or was removed (they read up to their departure);
  * "sender": the unblocked participant who sent the message; "senderOrAdmin": its sender (blocked
  * or not) or an admin of the group. The world's group message is the admin's; its direct message
- * is directOther's.
+ * is directOther's. "serverAdmin": a server admin (not a conversation's).
  */
 type Rule =
   | "public"
@@ -37,16 +49,21 @@ type Rule =
   | "admin"
   | "sender"
   | "senderOrAdmin"
+  | "serverAdmin"
 interface Expected {
   outcome: "ok" | ErrorCode
   message?: RegExp
 }
 
 /** The documented answer for `actor` under `rule` (see services/membership.ts). */
-function expected(rule: Rule, actor: Actor): Expected {
+function expected(rule: Rule, caller: Actor): Expected {
   if (rule === "public") return { outcome: "ok" }
-  if ((TOKEN_ACTORS as readonly Actor[]).includes(actor)) return { outcome: "UNAUTHORIZED" }
+  if ((TOKEN_ACTORS as readonly Actor[]).includes(caller) || caller === "disabled")
+    return { outcome: "UNAUTHORIZED" }
   if (rule === "user") return { outcome: "ok" }
+  if (rule === "serverAdmin")
+    return caller === "serverAdmin" ? { outcome: "ok" } : { outcome: "FORBIDDEN", message: /server admin/ }
+  const actor = caller === "serverAdmin" ? "stranger" : caller
   if (actor === "missingConversation") return { outcome: "NOT_FOUND" }
   if (rule === "former" && (actor === "removed" || actor === "left")) return { outcome: "ok" }
   if ((GONE as readonly Actor[]).includes(actor))
@@ -68,8 +85,11 @@ function expected(rule: Rule, actor: Actor): Expected {
 }
 
 /** What one cell acts with: a token (or none) and the conversation, message and user it aims at. */
-interface Cell {
+interface Cell extends PeopleCell {
+  /** Whose token it is, when it is a live one. */
   user?: TestUser
+  /** Whose credentials the cell holds, live or not (the disabled account's). */
+  account?: TestUser
   token?: string
   conversationId: number
   messageId: number
@@ -79,8 +99,10 @@ interface Cell {
 const MISSING = 2_000_000_000
 
 async function cellFor(w: World, actor: Actor): Promise<Cell> {
-  const group = { conversationId: w.group, messageId: w.groupMessage, target: w.victim.id }
+  const group = { conversationId: w.group, messageId: w.groupMessage, target: w.victim.id, prepared: {} }
   switch (actor) {
+    case "disabled":
+      return { ...group, account: w.disabled, token: w.disabled.token }
     case "anonymous":
       return group
     case "forged":
@@ -94,6 +116,7 @@ async function cellFor(w: World, actor: Actor): Promise<Cell> {
         conversationId: MISSING,
         messageId: MISSING,
         target: w.victim.id,
+        prepared: {},
       }
     case "directBlocker":
     case "directOther": {
@@ -104,6 +127,7 @@ async function cellFor(w: World, actor: Actor): Promise<Cell> {
         conversationId: w.direct,
         messageId: w.directMessage,
         target: other.id,
+        prepared: {},
       }
     }
     default:
@@ -123,6 +147,8 @@ interface HttpOp extends Op {
   okStatus: number
   body?(c: Cell, w: World): unknown
   query?(c: Cell): string
+  prepare?(h: TestServer, w: World): Promise<Record<string, unknown>>
+  path?(c: Cell, w: World): string
 }
 interface SocketOp extends Op {
   payload(c: Cell, w: World): unknown
@@ -136,12 +162,13 @@ const HTTP_OPS: HttpOp[] = [
     okStatus: 201,
     body: () => ({ email: `matrix.${process.pid}.${++fresh}@example.test`, password: QUICK_PASSWORD }),
   },
+  // Not pure: it records the login (audit_events is compared without it below).
   {
     name: "POST /api/auth/login",
     rule: "public",
     okStatus: 200,
     pure: true,
-    body: (c, w) => ({ email: (c.user ?? w.admin).email, password: QUICK_PASSWORD }),
+    body: (c, w) => ({ email: (c.user ?? c.account ?? w.admin).email, password: QUICK_PASSWORD }),
   },
   // Public (it always clears the cookie), and not pure: it revokes the token it carries.
   { name: "POST /api/auth/logout", rule: "public", okStatus: 200 },
@@ -209,6 +236,7 @@ const HTTP_OPS: HttpOp[] = [
     pure: true,
     query: (c) => `q=before&conversationId=${c.conversationId}`,
   },
+  ...PEOPLE_OPS,
 ]
 
 const ref = (c: Cell) => ({ conversationId: c.conversationId })
@@ -262,24 +290,31 @@ const pathFor = (template: string, c: Cell) =>
     )
     .replace(":userId", String(c.target))
     .replace(":emoji", encodeURIComponent("👍"))
+/** The answer `actor` gets; a disabled account's right password learns that it is disabled. */
+const expectedOf = (op: Op, actor: Actor): Expected =>
+  op.name === "POST /api/auth/login" && actor === "disabled"
+    ? { outcome: "FORBIDDEN", message: /account disabled/i }
+    : expected(op.rule, actor)
 
 /** Runs `act` on a fresh world; a refusal (or a pure success) must leave every table as it was. */
-async function inWorld(op: Op, actor: Actor, act: (c: Cell, w: World) => Promise<void>) {
+async function inWorld(op: Op & Partial<HttpOp>, actor: Actor, act: (c: Cell, w: World) => Promise<void>) {
   const w = await buildWorld(h)
-  const cell = await cellFor(w, actor)
-  const before = snapshot(h)
+  const cell = { ...(await cellFor(w, actor)), prepared: (await op.prepare?.(h, w)) ?? {} }
+  // A login, refused or not, is recorded.
+  const ignored = op.name === "POST /api/auth/login" ? ["audit_events"] : []
+  const before = snapshot(h, ignored)
   await act(cell, w)
-  if (expected(op.rule, actor).outcome !== "ok" || op.pure) expect(snapshot(h)).toEqual(before)
+  if (expectedOf(op, actor).outcome !== "ok" || op.pure) expect(snapshot(h, ignored)).toEqual(before)
 }
 
 describe.each(HTTP_OPS.map((op) => [op.name, op] as const))("%s", (_, op) => {
-  test.each(actorsFor(op).map((a) => [a, label(expected(op.rule, a), op.okStatus)]))(
+  test.each(actorsFor(op).map((a) => [a, label(expectedOf(op, a), op.okStatus)]))(
     "%s gets %s",
     (actor, _label) =>
       inWorld(op, actor as Actor, async (c, w) => {
-        const want = expected(op.rule, actor as Actor)
+        const want = expectedOf(op, actor as Actor)
         const [method, template] = op.name.split(" ") as [string, string]
-        const path = pathFor(template, c) + (op.query ? `?${op.query(c)}` : "")
+        const path = op.path?.(c, w) ?? pathFor(template, c) + (op.query ? `?${op.query(c)}` : "")
         const headers: Record<string, string> = c.token ? { authorization: `Bearer ${c.token}` } : {}
         const res = await api(h, method, path, { body: op.body?.(c, w), headers })
         if (want.outcome === "ok") {
@@ -296,9 +331,9 @@ describe.each(HTTP_OPS.map((op) => [op.name, op] as const))("%s", (_, op) => {
 })
 
 describe.each(SOCKET_OPS.map((op) => [op.name, op] as const))("socket %s", (_, op) => {
-  test.each(actorsFor(op).map((a) => [a, label(expected(op.rule, a))]))("%s gets %s", (actor, _label) =>
+  test.each(actorsFor(op).map((a) => [a, label(expectedOf(op, a))]))("%s gets %s", (actor, _label) =>
     inWorld(op, actor as Actor, async (c, w) => {
-      const want = expected(op.rule, actor as Actor)
+      const want = expectedOf(op, actor as Actor)
       if (!c.user) {
         // No socket without a valid token: the handshake itself is refused.
         const err = await connectError(socketFor(h, { auth: c.token ? { token: c.token } : {} }))

@@ -89,4 +89,49 @@ describe("command line", () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  test("user create: the first account is an admin, --admin makes another; audit export prints JSON lines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "causerie-cli-"))
+    try {
+      const env = { DATABASE_URL: `file:${dir}/chat.db`, LOG_LEVEL: "silent", REGISTRATION: "closed" }
+      const create = (email: string, ...flags: string[]) =>
+        cli(
+          ["user", "create", "--email", email, "--password-stdin", ...flags],
+          env,
+          "a long enough password\n",
+        )
+      expect(await create("first@example.test")).toMatchObject({ code: 0, out: "1\n" })
+      expect(await create("plain@example.test")).toMatchObject({ code: 0, out: "2\n" })
+      expect(await create("boss@example.test", "--admin")).toMatchObject({ code: 0, out: "3\n" })
+      const exported = await cli(["audit", "export"], env)
+      expect(exported.code).toBe(0)
+      const lines = exported.out
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+      expect(lines.map((r) => [r.action, r.actorId, r.target, r.address, r.details])).toEqual([
+        ["admin.user_create", null, "user:1", null, { via: "cli", isAdmin: false }],
+        ["admin.user_create", null, "user:2", null, { via: "cli", isAdmin: false }],
+        ["admin.user_create", null, "user:3", null, { via: "cli", isAdmin: true }],
+      ])
+      expect(
+        (await cli(["audit", "export", "--after", String(lines[1].id)], env)).out.trim().split("\n"),
+      ).toHaveLength(1)
+      const { Database } = await import("bun:sqlite")
+      const db = new Database(`${dir}/chat.db`, { readonly: true })
+      expect(db.query("select id, is_admin from users order by id").all()).toEqual([
+        { id: 1, is_admin: 1 },
+        { id: 2, is_admin: 0 },
+        { id: 3, is_admin: 1 },
+      ])
+      db.close()
+      expect(await cli(["audit", "export", "--after", "x"], env)).toMatchObject({ code: 2 })
+      expect(await cli(["migrate", "--admin"], env)).toMatchObject({
+        code: 2,
+        err: expect.stringContaining("user create"),
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

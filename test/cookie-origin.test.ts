@@ -37,7 +37,7 @@ describe("login CSRF: routes that set or clear the cookie", () => {
     }
   })
 
-  test("a foreign origin is FORBIDDEN on login, register and logout, and sets or clears no cookie", async () => {
+  test("a foreign origin is FORBIDDEN on login, register, logout and reset, and sets or clears no cookie", async () => {
     const evil = { "content-type": "application/json", origin: "https://evil.example" }
     const login = await raw("/api/auth/login", evil, credentials())
     expect([login.status, ((await login.json()) as any).error.code]).toEqual([403, "FORBIDDEN"])
@@ -52,6 +52,15 @@ describe("login CSRF: routes that set or clear the cookie", () => {
     const logout = await raw("/api/auth/logout", { origin: "https://evil.example" })
     expect(logout.status).toBe(403)
     expect(logout.headers.get("set-cookie")).toBeNull()
+    const reset = await raw(
+      "/api/auth/reset",
+      evil,
+      JSON.stringify({ token: "x", newPassword: "long enough pw" }),
+    )
+    expect([reset.status, ((await reset.json()) as any).error.message]).toEqual([
+      403,
+      "This origin may not use the session cookie",
+    ])
   })
 
   test("JSON from the same origin, an allowed origin, or no origin still logs in", async () => {

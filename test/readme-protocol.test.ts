@@ -5,6 +5,7 @@
 import { expect, test } from "bun:test"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
+import { AUDIT_ACTIONS } from "../src/schemas/auditActions.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
 
 const h = useTestServer()
@@ -49,4 +50,8 @@ test("the socket tables name exactly the events of the AsyncAPI document, each o
       .sort()
   expect(firstColumn(section("### Client → server")).sort()).toEqual(side("receive"))
   expect(firstColumn(section("### Server → client only")).sort()).toEqual(side("send"))
+})
+
+test("the audit log's table names exactly the actions the server records", () => {
+  expect(firstColumn(section("### The audit log")).sort()).toEqual(Object.keys(AUDIT_ACTIONS).sort())
 })

@@ -1,9 +1,12 @@
-/** The one-shot commands: `migrate` and `user create`; each opens the database, acts, closes it. */
+/** The one-shot commands: `migrate`, `user create`, `audit export`; each opens the database, acts, closes it. */
 import { embeddedMigrations } from "../../db/migrations.ts"
 import type { Config } from "../config.ts"
 import { type Database, openDatabase } from "../db.ts"
 import { AppError, fromZodError } from "../errors.ts"
+import { EventBus } from "../events.ts"
 import { registerInput } from "../schemas/inputs.ts"
+import { createAuditLog } from "../services/audit.ts"
+import { createPeople } from "../services/people/index.ts"
 import { createUserService } from "../services/userService.ts"
 import { maskDatabaseUrl } from "./banner.ts"
 import type { CliIO } from "./io.ts"
@@ -44,12 +47,14 @@ export async function migrateCommand(config: Config, io: CliIO): Promise<number>
   }
 }
 
-/** Creates an account without HTTP; the password is all of stdin but its final newline. */
+/**
+ * Creates an account without HTTP, whatever REGISTRATION says; the password is all of stdin but its
+ * final newline. With `admin` (or as the first account ever) it is a server admin.
+ */
 export async function userCreateCommand(
   config: Config,
   io: CliIO,
-  email: string,
-  displayName?: string,
+  { email, displayName, admin = false }: { email: string; displayName?: string; admin?: boolean },
 ): Promise<number> {
   const password = (await io.readStdin()).replace(/\r?\n$/, "")
   const parsed = registerInput.safeParse({ email, password, displayName })
@@ -59,7 +64,12 @@ export async function userCreateCommand(
   }
   const database = await open(config)
   try {
-    const user = await createUserService(database.db, config.passwordHashing).register(parsed.data)
+    // Recorded with no actor and no address: whoever runs the command line holds the database.
+    const db = database.db
+    const audit = createAuditLog(db, { address: () => null })
+    const users = createUserService({ db, audit, hashing: config.passwordHashing })
+    const people = createPeople({ db, bus: new EventBus(), audit, users, config })
+    const user = await people.registration.createFromCli(parsed.data, admin)
     io.out(`${user.id}\n`)
     return 0
   } catch (err) {
@@ -68,5 +78,17 @@ export async function userCreateCommand(
     return 1
   } finally {
     await closeComplete(database, config)
+  }
+}
+
+/** Writes the audit log as JSON lines, oldest first (after record `afterId`), a page at a time. */
+export async function auditExportCommand(config: Config, io: CliIO, afterId = 0): Promise<number> {
+  const database = await open(config)
+  try {
+    for await (const record of createAuditLog(database.db, { address: () => null }).all(afterId))
+      io.out(`${JSON.stringify(record)}\n`)
+    return 0
+  } finally {
+    database.close()
   }
 }

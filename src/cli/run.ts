@@ -1,5 +1,5 @@
 /**
- * The command line: `causerie [serve]`, `migrate`, `user create`, `--help`, `--version`.
+ * The command line: `causerie [serve]`, `migrate`, `user create`, `audit export`, `--help`, `--version`.
  * Every setting has a flag named after its environment variable (PORT -> --port); flags win.
  */
 import { parseArgs } from "node:util"
@@ -9,7 +9,7 @@ import { createLogger } from "../ops/logger.ts"
 import { VERSION } from "../ops/version.ts"
 import { createServer, type RunningServer } from "../server.ts"
 import { networkUrls, startupBanner } from "./banner.ts"
-import { migrateCommand, userCreateCommand } from "./commands.ts"
+import { auditExportCommand, migrateCommand, userCreateCommand } from "./commands.ts"
 import { failureLine } from "./failure.ts"
 import type { CliIO } from "./io.ts"
 
@@ -33,6 +33,8 @@ const OPTIONS = {
   email: { type: "string" },
   "password-stdin": { type: "boolean" },
   "display-name": { type: "string" },
+  admin: { type: "boolean" },
+  after: { type: "string" },
   ...Object.fromEntries(Object.keys(SETTING_FLAGS).map((f) => [f, { type: "string" }])),
 } as const
 
@@ -63,18 +65,24 @@ export async function runCli(
       return done(0)
     }
     const command = positionals.join(" ") || "serve"
-    const userOnly = ["email", "password-stdin", "display-name"].filter((f) => f in values)
+    const userOnly = ["email", "password-stdin", "display-name", "admin"].filter((f) => f in values)
     if (command !== "user create" && userOnly.length)
       throw new UsageError(`--${userOnly[0]} belongs to \`causerie user create\``)
-    if (!["serve", "migrate", "user create"].includes(command))
+    if (command !== "audit export" && "after" in values)
+      throw new UsageError("--after belongs to `causerie audit export`")
+    if (!["serve", "migrate", "user create", "audit export"].includes(command))
       throw new UsageError(`unknown command "${command}"`)
     if (command === "user create" && (!values.email || !values["password-stdin"]))
       throw new UsageError("user create needs --email and --password-stdin (the password comes from stdin)")
+    const after = values.after ?? "0"
+    if (!/^\d{1,15}$/.test(after)) throw new UsageError("--after takes a record id")
     const config = loadConfig({ ...env, ...flagsAsEnv(values) })
     try {
       if (command === "serve") return { server: await serve(config, io), config }
       if (command === "migrate") return done(await migrateCommand(config, io))
-      return done(await userCreateCommand(config, io, values.email!, values["display-name"]))
+      if (command === "audit export") return done(await auditExportCommand(config, io, Number(after)))
+      const options = { email: values.email!, displayName: values["display-name"], admin: values.admin }
+      return done(await userCreateCommand(config, io, options))
     } catch (err) {
       // A port in use or an unreadable database is the user's to fix: one line, not a stack trace,
       // unless they asked for details.
@@ -128,8 +136,11 @@ function helpText(): string {
 Usage:
   causerie [serve] [flags]   run the server; stop it with Ctrl+C or SIGTERM
   causerie migrate [flags]   apply pending database migrations, then exit
-  causerie user create --email <email> --password-stdin [--display-name <name>] [flags]
-                             create an account, the password read from stdin; prints its id
+  causerie user create --email <email> --password-stdin [--display-name <name>] [--admin] [flags]
+                             create an account, the password read from stdin; prints its id;
+                             --admin makes it a server admin (the first account ever is one anyway)
+  causerie audit export [--after <id>] [flags]
+                             print the audit log as JSON lines, oldest first (after record <id>)
   causerie --help | --version
 
 Flags: each sets the environment variable beside it, and wins over it.

@@ -221,6 +221,25 @@ export const SETTINGS = {
     default: "5000",
     description: "How long a session may take to authenticate before the server closes it, in milliseconds.",
   },
+  // People and administration (issue 12).
+  REGISTRATION: {
+    kind: oneOf(["open", "invite", "closed"]),
+    default: "open",
+    description:
+      "Who may create an account over HTTP: `open` (anyone), `invite` (with a server admin's invite) or `closed`.",
+    details:
+      "With `closed`, server admins and `causerie user create` make accounts. See [Registration](#registration-and-invites).",
+  },
+  INVITE_TTL: {
+    kind: duration,
+    default: "7d",
+    description: "How long an invite lasts when its maker does not say.",
+  },
+  PASSWORD_RESET_TTL: {
+    kind: duration,
+    default: "1h",
+    description: "How long a password reset token lasts.",
+  },
 } satisfies Record<string, Declaration>
 
 export type SettingName = keyof typeof SETTINGS

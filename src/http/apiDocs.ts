@@ -69,6 +69,8 @@ const openApiInfo = {
     { name: "Accounts" },
     { name: "Conversations" },
     { name: "Participants" },
+    { name: "People", description: "The directory; one's own profile, data export and deletion" },
+    { name: "Administration", description: "Server admins: accounts, invites and the audit log" },
     { name: "Sync", description: "Sequence, sync pages and pointers (README: Sequence and sync)" },
     { name: "Operations", description: "Health, metrics and documents" },
     { name: "Documents" },

@@ -10,12 +10,16 @@ import type { Config } from "../config.ts"
 import { AppError, codeOfStatus, ERROR_STATUS, toErrorBody } from "../errors.ts"
 import type { Logger } from "../ops/logger.ts"
 import type { Services } from "../services/index.ts"
+import { adminRoutes } from "./admin.ts"
 import { apiDocRoutes } from "./apiDocs.ts"
 import { authRoutes } from "./auth.ts"
+import { clientAddress } from "./clientAddress.ts"
 import { conversationRoutes } from "./conversations.ts"
 import { describe } from "./describe.ts"
 import type { AppEnv } from "./env.ts"
+import { meRoutes } from "./me.ts"
 import { messageRoutes } from "./messages.ts"
+import { requireAuth } from "./requireAuth.ts"
 import { searchRoutes } from "./search.ts"
 import { userRoutes } from "./users.ts"
 
@@ -50,6 +54,10 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
       },
       "request",
     )
+  })
+  // Each request runs in its origin's context: the audit log records the client's address.
+  app.use(function requestOrigin(c, next) {
+    return services.context.run({ address: clientAddress(c, config.trustProxy) }, next)
   })
   app.use(secureHeaders())
   app.use(
@@ -95,10 +103,15 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
     apiDocRoutes(() => app),
   )
   app.route("/api", authRoutes(services, config))
+  const guard = requireAuth(services.sessions, config.corsOrigins, config.trustProxy)
+  app.use("/api/me", guard)
+  app.use("/api/me/*", guard)
+  app.route("/api/me", meRoutes())
   app.route("/api/conversations", conversationRoutes(services, config))
   app.route("/api/messages", messageRoutes(services, config))
   app.route("/api/users", userRoutes(services, config))
   app.route("/api/search", searchRoutes(services, config))
+  app.route("/api/admin", adminRoutes(services, config))
 
   app.notFound((c) =>
     c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),

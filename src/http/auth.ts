@@ -1,16 +1,18 @@
-/** Accounts over HTTP: register, login, logout (here or everywhere), password change, who am I. */
+/** Accounts over HTTP: register, login, logout (here or everywhere), password change (reset: passwordReset.ts). */
 import { type Context, Hono } from "hono"
 import { deleteCookie, getCookie, setCookie } from "hono/cookie"
 import { z } from "zod"
 import type { Config } from "../config.ts"
 import { changePasswordInput, loginInput, registerInput } from "../schemas/inputs.ts"
-import { publicUser, session } from "../schemas/wire.ts"
+import { session } from "../schemas/wire.ts"
+import { target } from "../services/audit.ts"
 import type { Services } from "../services/index.ts"
-import { toPublicUser, type UserRow } from "../services/userService.ts"
+import { toOwnUser, type UserRow } from "../services/userService.ts"
 import { clientAddress } from "./clientAddress.ts"
 import { describe } from "./describe.ts"
 import { type AppEnv, readJson } from "./env.ts"
 import { cookieRouteGuard } from "./origin.ts"
+import { passwordResetRoutes } from "./passwordReset.ts"
 import { requestToken, requireAuth } from "./requireAuth.ts"
 
 const done = z.object({ ok: z.literal(true) })
@@ -21,7 +23,7 @@ const isHttps = (c: Context) =>
   new URL(c.req.url).protocol === "https:" ||
   c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() === "https"
 
-/** Routes under /api/auth and /api/me. */
+/** Routes under /api/auth. */
 export function authRoutes(services: Services, config: Config) {
   const app = new Hono<AppEnv>()
   const guard = requireAuth(services.sessions, config.corsOrigins, config.trustProxy)
@@ -38,7 +40,7 @@ export function authRoutes(services: Services, config: Config) {
       secure: isHttps(c),
       maxAge: config.jwtTtlSeconds,
     })
-    return { user: toPublicUser(user), token }
+    return { user: toOwnUser(user), token }
   }
 
   app.post(
@@ -46,7 +48,10 @@ export function authRoutes(services: Services, config: Config) {
     describe({
       tag: "Accounts",
       summary: "Create an account",
-      description: "Password 8-256 characters, hashed with argon2id; sets the `token` cookie.",
+      description:
+        "Password 8-256 characters, hashed with argon2id; sets the `token` cookie. As REGISTRATION allows: " +
+        "open to anyone, with an admin's `inviteToken`, or closed (403 saying why). The first account ever " +
+        "is a server admin.",
       auth: false,
       body: { schema: registerInput },
       ok: { 201: ["The new user and a session token", session] },
@@ -55,7 +60,7 @@ export function authRoutes(services: Services, config: Config) {
     async (c) => {
       const input = await readJson(c, registerInput)
       await limits.register.consume(clientAddress(c, config.trustProxy))
-      const user = await services.users.register(input)
+      const user = await services.people.registration.register(input)
       c.var.log.info({ event: "register", userId: user.id }, "user registered")
       return c.json(await startSession(c, user), 201)
     },
@@ -68,7 +73,7 @@ export function authRoutes(services: Services, config: Config) {
       summary: "Log in",
       description:
         "Sets the `token` cookie (HttpOnly, SameSite=Lax). An unknown email and a wrong password get the same " +
-        "401; repeated failures 429.",
+        "401; repeated failures 429; a disabled account, with the right password, 403.",
       auth: false,
       body: { schema: loginInput },
       ok: { 200: ["The user and a session token", session] },
@@ -109,7 +114,10 @@ export function authRoutes(services: Services, config: Config) {
       const session = token ? await services.sessions.fromToken(token).catch(() => undefined) : undefined
       const tokenId = session?.claims.tokenId
       if (session && tokenId) {
-        await services.revocations.revoke(tokenId, session.claims.expiresAt * 1000)
+        const userId = session.user.id
+        await services.revocations.revoke(tokenId, session.claims.expiresAt * 1000, [
+          services.audit.step({ action: "auth.logout", actorId: userId, target: target("user", userId) }),
+        ])
         services.bus.emit("token_revoked", { userId: session.user.id, tokenId })
         c.var.log.info({ event: "logout", userId: session.user.id }, "token revoked")
       }
@@ -165,16 +173,8 @@ export function authRoutes(services: Services, config: Config) {
     },
   )
 
-  app.get(
-    "/me",
-    describe({
-      tag: "Accounts",
-      summary: "Who am I",
-      ok: { 200: ["The caller", z.object({ user: publicUser })] },
-    }),
-    guard,
-    (c) => c.json({ user: c.var.me }),
-  )
+  // The reset token's route: under the same cookie guard, like every /auth route.
+  app.route("/auth", passwordResetRoutes(services))
 
   return app
 }

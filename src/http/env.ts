@@ -1,7 +1,7 @@
 /** Per-request values every router can read through `c.var`. */
 import type { Context } from "hono"
 import type { z } from "zod"
-import type { PublicUser } from "../contract.ts"
+import type { OwnUser, PublicUser } from "../contract.ts"
 import { AppError, parseInput } from "../errors.ts"
 import type { Logger } from "../ops/logger.ts"
 
@@ -10,8 +10,8 @@ export interface AppEnv {
     requestId: string
     /** The caller, as others see them (email hidden). */
     user: PublicUser
-    /** The caller, as they see themself. */
-    me: PublicUser
+    /** The caller, as they see themself (with their admin flag and language). */
+    me: OwnUser
     log: Logger
   }
 }

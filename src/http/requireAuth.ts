@@ -3,7 +3,7 @@ import { getCookie } from "hono/cookie"
 import { createMiddleware } from "hono/factory"
 import { AppError } from "../errors.ts"
 import type { Sessions } from "../services/auth/sessions.ts"
-import { asSeenByOthers, toPublicUser } from "../services/userService.ts"
+import { asSeenByOthers, toOwnUser, toPublicUser } from "../services/userService.ts"
 import type { AppEnv } from "./env.ts"
 import { originAllowed, ownOrigin, placeOf } from "./origin.ts"
 
@@ -39,7 +39,7 @@ export function requireAuth(sessions: Sessions, allowedOrigins: string[], trustP
     try {
       const { user } = await sessions.fromToken(token)
       // `user` goes out in answers and broadcasts as others see it; `me` is for the owner alone.
-      c.set("me", toPublicUser(user))
+      c.set("me", toOwnUser(user))
       c.set("user", asSeenByOthers(toPublicUser(user)))
     } catch (err) {
       c.var.log.warn({ event: "auth_failed", reason: (err as Error).message }, "authentication failed")
@@ -48,3 +48,9 @@ export function requireAuth(sessions: Sessions, allowedOrigins: string[], trustP
     await next()
   })
 }
+
+/** After requireAuth: FORBIDDEN unless the caller is a server admin. */
+export const requireServerAdmin = createMiddleware<AppEnv>(async function requireServerAdmin(c, next) {
+  if (!c.var.me.isAdmin) throw new AppError("FORBIDDEN", "Only a server admin can do this")
+  await next()
+})

@@ -40,15 +40,21 @@ export const clientMessageId = z
   .string()
   .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "1 to 64 letters, digits, '-', '_', '.' or ':'")
 
-const email = clientString(254)
+export const email = clientString(254)
   .trim()
   .pipe(z.email("expected an email address"))
   .transform((e) => e.toLowerCase())
-const password = clientString(256, "at most 256 characters").min(8, "at least 8 characters")
+export const password = clientString(256, "at most 256 characters").min(8, "at least 8 characters")
 const title = clientString(200, "at most 200 characters").trim().min(1)
-const displayName = clientString(100, "at most 100 characters").trim().min(1)
+export const displayName = clientString(100, "at most 100 characters").trim().min(1)
 
-export const registerInput = z.object({ email, password, displayName: displayName.optional() })
+export const registerInput = z.object({
+  email,
+  password,
+  displayName: displayName.optional(),
+  /** An admin's invite: needed when REGISTRATION=invite. */
+  inviteToken: clientString(128).optional(),
+})
 export const loginInput = z.object({ email, password: clientString(256).min(1) })
 
 export const createConversationInput = z.object({

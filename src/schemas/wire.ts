@@ -6,13 +6,16 @@ import { z } from "zod"
 import { ERROR_STATUS, type ErrorCode } from "../errors.ts"
 import { reactionSummary, replyPreview } from "./messageParts.ts"
 
-const isoTime = z.string().describe("ISO-8601 UTC")
+export const isoTime = z.string().describe("ISO-8601 UTC")
 
 export const publicUser = z.object({
   id: z.number(),
   email: z.string(),
   displayName: z.string().nullable(),
 })
+
+/** The caller as they see themself: their own email, whether they are a server admin, their language. */
+export const ownUser = publicUser.extend({ isAdmin: z.boolean(), locale: z.string().nullable() })
 
 export const role = z.enum(["admin", "member"])
 
@@ -162,7 +165,7 @@ export const syncResult = z.object({
 })
 
 /** Register, login and password change: the user and a fresh token (also set as the `token` cookie). */
-export const session = z.object({ user: publicUser, token: z.string() })
+export const session = z.object({ user: ownUser, token: z.string() })
 
 /** A page of history, newest first; `nextBefore` is the next page's `before`, null at the oldest end. */
 export const historyPage = z.object({ messages: z.array(message), nextBefore: z.number().nullable() })

@@ -9,6 +9,7 @@ import type { CreateConversationInput } from "../schemas/inputs.ts"
 import type { Membership } from "../stores/membership.ts"
 import type { Presence } from "../stores/presence.ts"
 import type { TokenBucket } from "../stores/rateLimits.ts"
+import type { AuditLog } from "./audit.ts"
 import { listConversations, toConversation } from "./conversationList.ts"
 import { isConstraintError } from "./messageWriter.ts"
 import { admitMembers, lastSeenOf, newParticipant, participantsOf } from "./participantRows.ts"
@@ -23,6 +24,7 @@ export interface ConversationDeps {
   users: UserService
   presence: Presence
   membership: Membership
+  audit: AuditLog
   maxParticipants: number
   /** Per creator: a flood of new groups would flood their members with `conversation_added`. */
   createLimit: TokenBucket
@@ -38,7 +40,8 @@ export interface AdmitOptions {
   forgetBlock?: boolean
 }
 
-const CREATED_ID: SQL = sql`(SELECT max(id) FROM conversations)`
+const CREATED_ID_SQL = "(SELECT max(id) FROM conversations)"
+const CREATED_ID: SQL = sql.raw(CREATED_ID_SQL)
 
 /** Conversations over one database; creation publishes `participant_added` for everyone but the creator. */
 export function createConversationService({
@@ -47,6 +50,7 @@ export function createConversationService({
   users: userService,
   presence,
   membership,
+  audit,
   maxParticipants,
   createLimit,
 }: ConversationDeps) {
@@ -167,7 +171,17 @@ export function createConversationService({
       try {
         const members = [creator, ...others.map((id) => people.get(id)!)]
         const roles = new Map([[creator.id, creatorRole]])
-        const { conversationId } = await admit("created", members, creator, { before: [insert], roles })
+        const record = audit.step({
+          action: "conversation.create",
+          actorId: creator.id,
+          target: { sql: `'conversation:' || ${CREATED_ID_SQL}`, args: [] },
+          details: { type: input.type, participantIds: others },
+        })
+        const { conversationId } = await admit("created", members, creator, {
+          before: [insert],
+          after: [record],
+          roles,
+        })
         return { conversation: (await service.load(conversationId))!, created: true }
       } catch (err) {
         // The pair's unique key: two creations of the same direct pair raced and the other one won.

@@ -6,6 +6,7 @@ import type { Db } from "../db.ts"
 import type { EventBus } from "../events.ts"
 import type { Membership } from "../stores/membership.ts"
 import type { TokenBucket } from "../stores/rateLimits.ts"
+import { type AuditLog, target } from "./audit.ts"
 import { storedSeq, storeEvent } from "./storedEvents.ts"
 import { commit } from "./transaction.ts"
 
@@ -13,12 +14,13 @@ export interface SettingsDeps {
   db: Db
   bus: EventBus
   membership: Membership
+  audit: AuditLog
   /** Per actor: renames, each one broadcast to the whole room (shared with participant changes). */
   changeLimit: TokenBucket
 }
 
 /** Renames and blocks; a rename is committed with its event, then published. */
-export function createConversationSettings({ db, bus, membership, changeLimit }: SettingsDeps) {
+export function createConversationSettings({ db, bus, membership, audit, changeLimit }: SettingsDeps) {
   /** Sets the caller's own block; `blockedByOther` tells a direct conversation's side it cannot lift. */
   async function setBlocked(user: PublicUser, conversationId: number, blocked: boolean) {
     const { state, member } = await membership.require(conversationId, user.id)
@@ -26,10 +28,17 @@ export function createConversationSettings({ db, bus, membership, changeLimit }:
       ([id, m]) => id !== user.id && m.blocked && state.type === "direct",
     )
     if (member.blocked !== blocked) {
-      await db
-        .update(cp)
-        .set({ blockedAt: blocked ? new Date() : null })
-        .where(and(eq(cp.conversationId, conversationId), eq(cp.userId, user.id)))
+      await commit(db, [
+        db
+          .update(cp)
+          .set({ blockedAt: blocked ? new Date() : null })
+          .where(and(eq(cp.conversationId, conversationId), eq(cp.userId, user.id))),
+        audit.step({
+          action: blocked ? "conversation.block" : "conversation.unblock",
+          actorId: user.id,
+          target: target("conversation", conversationId),
+        }),
+      ])
       membership.invalidate(conversationId)
       const event = { conversationId, userId: user.id, type: state.type }
       bus.emit(blocked ? "conversation_blocked" : "conversation_unblocked", event)
@@ -45,6 +54,12 @@ export function createConversationSettings({ db, bus, membership, changeLimit }:
       const results = await commit(db, [
         db.update(conversations).set({ title }).where(eq(conversations.id, conversationId)),
         ...storeEvent(conversationId, "conversation_updated", { title, by: actor }),
+        audit.step({
+          action: "conversation.rename",
+          actorId: actor.id,
+          target: target("conversation", conversationId),
+          details: { title },
+        }),
       ])
       bus.emit("conversation_updated", { conversationId, seq: storedSeq(results[2]), title, by: actor })
       return { conversationId, title }

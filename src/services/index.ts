@@ -11,6 +11,7 @@ import {
 import { createMembership } from "../stores/membership.ts"
 import { createMemoryPresence } from "../stores/presence.ts"
 import { type BucketStore, createMemoryBuckets, createTokenBucket } from "../stores/rateLimits.ts"
+import { createAuditLog } from "./audit.ts"
 import { createRevocations } from "./auth/revocations.ts"
 import { createSessions } from "./auth/sessions.ts"
 import { createTokens } from "./auth/tokens.ts"
@@ -19,9 +20,11 @@ import { createConversationSettings } from "./conversationSettings.ts"
 import { createMessageChanges } from "./messageChanges.ts"
 import { createMessageService } from "./messageService.ts"
 import { createParticipantService } from "./participantService.ts"
+import { createPeople } from "./people/index.ts"
 import { createPointers } from "./pointers.ts"
 import { createPresenceService } from "./presenceService.ts"
 import { createReactions } from "./reactions.ts"
+import { createRequestContext } from "./requestContext.ts"
 import { createSearch } from "./search.ts"
 import { createSync } from "./sync.ts"
 import { createTyping } from "./typing.ts"
@@ -32,7 +35,14 @@ export interface ServiceOptions {
   jwtSecret: string
   config: Pick<
     Config,
-    "jwtTtlSeconds" | "maxParticipants" | "rateLimit" | "passwordHashing" | "presenceGraceMs"
+    | "jwtTtlSeconds"
+    | "maxParticipants"
+    | "rateLimit"
+    | "passwordHashing"
+    | "presenceGraceMs"
+    | "registration"
+    | "inviteTtlSeconds"
+    | "passwordResetTtlSeconds"
   >
   /** Live state several nodes share (in Redis); this process's memory when absent. */
   shared?: SharedStores
@@ -51,7 +61,9 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
   const bus = new EventBus()
   const presence = createMemoryPresence({ graceMs: config.presenceGraceMs })
   const membership = createMembership(db, { ttlMs: shared?.membershipTtlMs })
-  const users = createUserService(db, config.passwordHashing)
+  const context = createRequestContext()
+  const audit = createAuditLog(db, context)
+  const users = createUserService({ db, audit, hashing: config.passwordHashing })
   const tokens = createTokens({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds })
   const revocations = createRevocations(db)
   const sessions = createSessions(tokens, users, revocations)
@@ -113,6 +125,7 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
     users,
     presence,
     membership,
+    audit,
     maxParticipants: config.maxParticipants,
     createLimit: limits.create,
   })
@@ -121,9 +134,11 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
     bus,
     membership,
     conversationService: conversations,
+    audit,
     changeLimit: limits.change,
   })
-  const settings = createConversationSettings({ db, bus, membership, changeLimit: limits.change })
+  const settings = createConversationSettings({ db, bus, membership, audit, changeLimit: limits.change })
+  const people = createPeople({ db, bus, audit, users, config })
   const pointers = createPointers({ db, membership, bus })
   const sync = createSync({ db })
   const search = createSearch({ db })
@@ -134,6 +149,9 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
   const presenceService = createPresenceService({ db, bus, presence })
   return {
     bus,
+    context,
+    audit,
+    people,
     presence,
     membership,
     users,

@@ -1,10 +1,11 @@
-/** Accounts: registration, password checks and public profiles. */
+/** Accounts: password checks, sessions' revocation, and the profiles others see. */
 import { eq, inArray, sql } from "drizzle-orm"
 import { users } from "../../db/schema.ts"
-import type { PublicUser } from "../contract.ts"
+import type { OwnUser, PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
-import type { RegisterInput } from "../schemas/inputs.ts"
+import { type AuditLog, target } from "./audit.ts"
+import { commit } from "./transaction.ts"
 
 export type UserRow = typeof users.$inferSelect
 
@@ -14,10 +15,17 @@ export const toPublicUser = (u: Pick<UserRow, "id" | "email" | "displayName">): 
   displayName: u.displayName,
 })
 
+/** The user as they see themself: their email, whether they are a server admin, their language. */
+export const toOwnUser = (u: UserRow): OwnUser => ({
+  ...toPublicUser(u),
+  isAdmin: u.isAdmin,
+  locale: u.locale,
+})
+
 /**
- * What others see in place of a user's email. Until a directory setting decides who may see whom,
- * an email is shown to its owner only (register, login, /api/me): adding strangers to a group must
- * not be a way to collect their addresses. The field stays, a string, for existing clients.
+ * What others see in place of a user's email. An email is shown to its owner (register, login,
+ * /api/me) and in the directory only as the directory's rule allows (services/people/directory.ts):
+ * conversation payloads (participants, senders, `by`) never carry another user's address.
  */
 export const HIDDEN_EMAIL = ""
 
@@ -36,8 +44,14 @@ export interface PasswordHashing {
 /** OWASP's argon2id baseline: 19 MiB, two passes. */
 export const DEFAULT_HASHING: PasswordHashing = { memoryKib: 19_456, timeCost: 2 }
 
+export interface UserServiceDeps {
+  db: Db
+  audit: AuditLog
+  hashing?: PasswordHashing
+}
+
 /** Accounts over one database; passwords hashed with argon2id at `hashing` cost. */
-export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HASHING) {
+export function createUserService({ db, audit, hashing = DEFAULT_HASHING }: UserServiceDeps) {
   const byId = db.query.users.findFirst({ where: eq(users.id, sql.placeholder("id")) }).prepare()
   const hash = (password: string) =>
     Bun.password.hash(password, {
@@ -48,36 +62,58 @@ export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HAS
 
   // Verified against when the email is unknown, so both failures take the same time.
   let dummyHash: Promise<string> | undefined
+  const verify = async (password: string, row: UserRow | undefined) => {
+    dummyHash ??= hash("not-a-real-password")
+    return Bun.password.verify(password, row?.passwordHash || (await dummyHash))
+  }
 
   return {
-    async register(input: RegisterInput): Promise<UserRow> {
-      const passwordHash = await hash(input.password)
-      const [row] = await db
-        .insert(users)
-        .values({ email: input.email, passwordHash, displayName: input.displayName ?? null })
-        .onConflictDoNothing({ target: users.email })
-        .returning()
-      if (!row)
-        throw new AppError("CONFLICT", "An account with this email already exists", { field: "email" })
+    hash,
+
+    /**
+     * The user whose password matches: one UNAUTHORIZED for an unknown email and a wrong password
+     * alike; FORBIDDEN for a disabled account, told only to whoever knows its password.
+     */
+    async authenticate(email: string, password: string): Promise<UserRow> {
+      const row = await db.query.users.findFirst({ where: eq(users.email, email) })
+      const ok = await verify(password, row)
+      if (!row || !ok) {
+        await audit.record({
+          action: "auth.login_failed",
+          actorId: null,
+          target: row ? target("user", row.id) : null,
+          details: { email, reason: "password" },
+        })
+        throw new AppError("UNAUTHORIZED", INVALID_CREDENTIALS)
+      }
+      if (row.disabledAt) {
+        await audit.record({
+          action: "auth.login_failed",
+          actorId: null,
+          target: target("user", row.id),
+          details: { email, reason: "disabled" },
+        })
+        throw new AppError("FORBIDDEN", "Account disabled: a server admin disabled this account")
+      }
+      await audit.record({ action: "auth.login", actorId: row.id, target: target("user", row.id) })
       return row
     },
 
-    /** The user whose password matches; one UNAUTHORIZED for unknown email and wrong password alike. */
-    async authenticate(email: string, password: string): Promise<UserRow> {
-      const row = await db.query.users.findFirst({ where: eq(users.email, email) })
-      dummyHash ??= hash("not-a-real-password")
-      const ok = await Bun.password.verify(password, row?.passwordHash ?? (await dummyHash))
-      if (!row || !ok) throw new AppError("UNAUTHORIZED", INVALID_CREDENTIALS)
-      return row
+    /** True when `password` is the user's (for changes that need it: email, deletion). */
+    async checkPassword(id: number, password: string): Promise<boolean> {
+      return verify(password, await byId.get({ id }))
     },
 
     /** Revokes every token of the user (logout everywhere); returns the new token version. */
     async revokeTokens(id: number): Promise<UserRow> {
-      const [row] = await db
-        .update(users)
-        .set({ tokenVersion: sql`${users.tokenVersion} + 1` })
-        .where(eq(users.id, id))
-        .returning()
+      const results = await commit(db, [
+        db
+          .update(users)
+          .set({ tokenVersion: sql`${users.tokenVersion} + 1` })
+          .where(eq(users.id, id)),
+        audit.step({ action: "auth.logout_all", actorId: id, target: target("user", id), ifChanged: true }),
+      ])
+      const row = results[0]!.rowsAffected === 1 ? await byId.get({ id }) : undefined
       if (!row) throw new AppError("NOT_FOUND", "User not found")
       return row
     },
@@ -89,12 +125,14 @@ export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HAS
         throw new AppError("UNAUTHORIZED", "The current password is wrong", { field: "currentPassword" })
       }
       const passwordHash = await hash(newPassword)
-      const [updated] = await db
-        .update(users)
-        .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1` })
-        .where(eq(users.id, id))
-        .returning()
-      return updated!
+      await commit(db, [
+        db
+          .update(users)
+          .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1` })
+          .where(eq(users.id, id)),
+        audit.step({ action: "auth.password_change", actorId: id, target: target("user", id) }),
+      ])
+      return (await byId.get({ id }))!
     },
 
     /** Every authenticated request and handshake asks this: prepared once. */
@@ -102,7 +140,7 @@ export function createUserService(db: Db, hashing: PasswordHashing = DEFAULT_HAS
       return byId.get({ id })
     },
 
-    /** The profiles of the users among `ids` that exist, as others see them (email hidden). */
+    /** The profiles of the users among `ids` that exist, as others see them. */
     async publicUsers(ids: number[]): Promise<Map<number, PublicUser>> {
       const found = new Map<number, PublicUser>()
       for (let i = 0; i < ids.length; i += 500) {

@@ -26,7 +26,13 @@ export interface EventOps {
  * An event nobody registered is answered too (BAD_REQUEST), so a client waiting for an
  * acknowledgement never hangs on a typo.
  */
-export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) {
+export function eventHandler(
+  socket: ChatSocket,
+  logger: Logger,
+  ops: EventOps,
+  /** Runs an action in the socket's request context (the audit log reads the client's address). */
+  within: <T>(action: () => T) => T = (action) => action(),
+) {
   const known = new Set<string>()
   /** The one way a failure reaches the client: the seed's `error` event and the acknowledgement. */
   const refuse = (error: ErrorBody, event: string, ack: unknown) => {
@@ -71,7 +77,8 @@ export function eventHandler(socket: ChatSocket, logger: Logger, ops: EventOps) 
           throw new AppError("UNAVAILABLE", "The server is shutting down; retry shortly", {
             retryAfterMs: RECONNECT_AFTER_MS,
           })
-        const result = await action(parseInput(schema, args[0]) as never)
+        const input = parseInput(schema, args[0]) as never
+        const result = await within(() => action(input))
         fields.conversationId ??= conversationOf(result)
         ack?.({ ok: true, ...result })
         fields.ms = elapsed(started)

@@ -38,7 +38,9 @@ export function attachSockets(
     socket.join(userRoom(user.id))
     logger.info({ event: "connect", socketId: socket.id, userId: user.id }, "socket connected")
 
-    const deps = { socket, services, logger, on: eventHandler(socket, logger, ops) }
+    const origin = { address: socket.handshake.address ?? "unknown" }
+    const within = <T>(action: () => T) => services.context.run(origin, action)
+    const deps = { socket, services, logger, on: eventHandler(socket, logger, ops, within) }
     registerConversationEvents(deps)
     registerMessageEvents(deps)
     registerParticipantEvents(deps)

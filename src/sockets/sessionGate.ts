@@ -57,13 +57,20 @@ export function createSessionGate({ engine, io, sessions, limits, trustProxy }: 
   const reserved = new WeakMap<Request, Release>()
   const bySession = new WeakMap<object, Release>()
 
-  engine.on("connection", (conn: { once(e: "close", f: () => void): void }, req: Request) => {
-    const release = reserved.get(req)
-    if (!release) return
-    reserved.delete(req)
-    bySession.set(conn, release)
-    conn.once("close", release)
-  })
+  // The engine does not tell Socket.IO the peer's address: kept from the handshake request, it
+  // becomes `socket.handshake.address` (the audit log records it).
+  const peers = new WeakMap<Request, string>()
+  engine.on(
+    "connection",
+    (conn: { once(e: "close", f: () => void): void; remoteAddress?: string }, req: Request) => {
+      conn.remoteAddress ??= peers.get(req)
+      const release = reserved.get(req)
+      if (!release) return
+      reserved.delete(req)
+      bySession.set(conn, release)
+      conn.once("close", release)
+    },
+  )
   // Authenticated: no longer pending.
   io.on("connection", (socket) => bySession.get(socket.conn)?.())
 
@@ -83,6 +90,7 @@ export function createSessionGate({ engine, io, sessions, limits, trustProxy }: 
   return {
     pending,
     async handle(req: Request, srv: Server<unknown>, url: URL): Promise<Response> {
+      if (!url.searchParams.has("sid")) peers.set(req, peerAddress(req, srv, trustProxy))
       if (url.searchParams.has("sid") || (await handshakeIsAuthenticated(req, url))) {
         return engine.handleRequest(req, srv)
       }

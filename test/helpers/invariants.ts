@@ -42,6 +42,11 @@ export const INVARIANTS: [string, string][] = [
        where e.message_id is not null and (m.id is null or m.conversation_id <> e.conversation_id)`,
   ],
   [
+    "the server keeps an enabled admin once it has had one",
+    `select count(*) from users where is_admin = 1 having count(*) > 0 and not exists
+       (select 1 from users where is_admin = 1 and disabled_at is null and deleted_at is null)`,
+  ],
+  [
     "every direct conversation has exactly two participants",
     `select c.id from conversations c join conversation_participants p on p.conversation_id = c.id
        where c.type = 'direct' group by c.id having count(*) <> 2`,

@@ -3,9 +3,10 @@
  * (argon2 hashing through the API costs ~100 ms each), conversations built through the real API.
  */
 import { createClient } from "@libsql/client"
+import { searchName } from "../../src/services/people/searchName.ts"
 import { api, type TestUser } from "./clients.ts"
 import type { TestServer } from "./server.ts"
-import { tokenFor } from "./tokens.ts"
+import { tokenFor, writeDb } from "./tokens.ts"
 
 /** The password of every user made by `quickUsers`. */
 export const QUICK_PASSWORD = "correct horse battery"
@@ -32,8 +33,8 @@ export async function quickUsers<const N extends readonly string[]>(
     await client.execute("PRAGMA busy_timeout = 5000")
     const results = await client.batch(
       people.map((p) => ({
-        sql: "insert into users (email, password_hash, display_name) values (?, ?, ?) returning id",
-        args: [p.email, passwordHash, p.displayName],
+        sql: "insert into users (email, password_hash, display_name, search_name) values (?, ?, ?, ?) returning id",
+        args: [p.email, passwordHash, p.displayName, searchName(p.displayName)],
       })),
       "write",
     )
@@ -72,6 +73,9 @@ const ROLES = [
   "groupBlocker",
   "directBlocker",
   "directOther",
+  "serverAdmin",
+  "deputy",
+  "disabled",
 ] as const
 
 export type WorldRole = (typeof ROLES)[number]
@@ -79,7 +83,8 @@ export type WorldRole = (typeof ROLES)[number]
 /**
  * One group (admin; member, victim, groupBlocker active; removed and left gone) with a message from
  * the admin, and one direct conversation with a message that directBlocker then blocked.
- * `outsider` and `stranger` belong to neither; `outsider` is the one to add.
+ * `outsider` and `stranger` belong to neither; `outsider` is the one to add. `serverAdmin` and
+ * `deputy` are server admins (so one of them may go); `disabled` was disabled by `serverAdmin`.
  */
 export interface World extends Record<WorldRole, TestUser> {
   group: number
@@ -122,6 +127,8 @@ export async function buildWorld(h: TestServer): Promise<World> {
     return { direct: id as number, directMessage: message.id as number }
   }
   const [g, d] = await Promise.all([groupSide(), directSide()])
+  await writeDb(h, "update users set is_admin = 1 where id in (?, ?)", u.serverAdmin.id, u.deputy.id)
+  await must(h, 200, "POST", `/api/admin/users/${u.disabled.id}/disable`, { auth: u.serverAdmin })
   return { ...u, ...g, ...d }
 }
 
@@ -134,14 +141,17 @@ const TABLES = [
   "revoked_tokens",
   "message_reactions",
   "conversation_events",
+  "invites",
+  "password_resets",
+  "audit_events",
 ]
 
 /**
- * Every row of every table, to compare before and after a refused action; without last_seen_at,
- * which any socket closed earlier may still move (presence is written after a grace).
+ * Every row of every table (but those `ignored`), to compare before and after a refused action;
+ * without last_seen_at, which any socket closed earlier may still move (presence is written after a grace).
  */
-export function snapshot(h: TestServer): Record<string, unknown[]> {
+export function snapshot(h: TestServer, ignored: string[] = []): Record<string, unknown[]> {
   const rows = (t: string) =>
     h.query(`select * from ${t} order by rowid`).map(({ last_seen_at: _, ...row }) => row)
-  return Object.fromEntries(TABLES.map((t) => [t, rows(t)]))
+  return Object.fromEntries(TABLES.filter((t) => !ignored.includes(t)).map((t) => [t, rows(t)]))
 }

@@ -6,6 +6,7 @@
 import { lt } from "drizzle-orm"
 import { revokedTokens } from "../../../db/schema.ts"
 import type { Db } from "../../db.ts"
+import { commit, type Step } from "../transaction.ts"
 
 /** The revocation list over one database. */
 export function createRevocations(db: Db) {
@@ -32,13 +33,16 @@ export function createRevocations(db: Db) {
       await load()
       return revoked.has(tokenId)
     },
-    /** Revokes one token until `expiresAt` (ms since the epoch). */
-    async revoke(tokenId: string, expiresAt: number): Promise<void> {
+    /** Revokes one token until `expiresAt` (ms since the epoch); `with` commits in the same transaction. */
+    async revoke(tokenId: string, expiresAt: number, withSteps: Step[] = []): Promise<void> {
       await load()
-      await db
-        .insert(revokedTokens)
-        .values({ tokenId, expiresAt: new Date(expiresAt) })
-        .onConflictDoNothing()
+      await commit(db, [
+        db
+          .insert(revokedTokens)
+          .values({ tokenId, expiresAt: new Date(expiresAt) })
+          .onConflictDoNothing(),
+        ...withSteps,
+      ])
       revoked.set(tokenId, expiresAt)
       await sweep(Date.now())
     },

@@ -18,6 +18,8 @@ export function createSessions(tokens: Tokens, users: UserService, revocations: 
       const claims = await tokens.verify(token)
       const user = await users.findById(claims.userId)
       if (!user) throw new AppError("UNAUTHORIZED", "The user of this token no longer exists")
+      // Disabling revokes every token too (a version bump): this only names the reason.
+      if (user.disabledAt) throw new AppError("UNAUTHORIZED", "This account is disabled")
       if (
         user.tokenVersion !== claims.version ||
         (claims.tokenId !== undefined && (await revocations.isRevoked(claims.tokenId)))
