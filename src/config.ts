@@ -64,6 +64,8 @@ export interface Config {
   logFormat: SettingValues["LOG_FORMAT"]
   /** Who may create an account over HTTP: anyone, holders of an admin's invite, or nobody. */
   registration: SettingValues["REGISTRATION"]
+  /** Whom the directory finds: every user, or people one shares a conversation with (and exact emails). */
+  userDirectory: SettingValues["USER_DIRECTORY"]
   /** How long an invite lasts when its maker gives no `expiresIn`. */
   inviteTtlSeconds: number
   /** How long a password reset token lasts. */
@@ -114,6 +116,7 @@ function fromSettings(s: SettingValues): Config {
     redisUrl: s.REDIS_URL,
     logFormat: s.LOG_FORMAT,
     registration: s.REGISTRATION,
+    userDirectory: s.USER_DIRECTORY,
     inviteTtlSeconds: s.INVITE_TTL,
     passwordResetTtlSeconds: s.PASSWORD_RESET_TTL,
   }

@@ -49,6 +49,7 @@ export type RegisterBody = z.input<typeof input.registerInput>
 export type LoginBody = z.input<typeof input.loginInput>
 export type ChangePasswordBody = z.input<typeof input.changePasswordInput>
 export type CreateConversationBody = z.input<typeof input.createConversationInput>
+export type UpdateMeBody = z.input<typeof peopleInput.updateMeInput>
 export type ResetPasswordBody = z.input<typeof peopleInput.resetPasswordInput>
 export type CreateInviteBody = z.input<typeof peopleInput.createInviteInput>
 export type CreateUserBody = z.input<typeof peopleInput.createUserInput>

@@ -27,6 +27,11 @@ export interface DomainEvents {
   sessions_revoked: { userId: number }
   /** One token was revoked (logout): the sockets it opened must go. */
   token_revoked: { userId: number; tokenId: string }
+  /**
+   * A user's profile changed: `user` as its owner sees it (their devices hear it so); the
+   * `recipients`, who share a conversation with them, hear it as others see it.
+   */
+  user_updated: { user: PublicUser; recipients: number[] }
 }
 
 type Listener<T> = (payload: T) => void

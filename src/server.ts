@@ -72,6 +72,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       membershipTtlMs: CLUSTER_MEMBERSHIP_TTL_MS,
     },
   })
+  await services.people.directory.backfill()
   const drain = createDrain()
   const storage = createStorageHealth(database.client, logger)
   // Not ready while stopping, so that a load balancer sends new clients elsewhere.

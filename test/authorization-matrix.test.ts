@@ -10,7 +10,7 @@ import { ROUTES } from "./helpers/protocol.ts"
 import type { TestServer } from "./helpers/server.ts"
 import { expiredToken, forgedToken } from "./helpers/tokens.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
-import { waitFor } from "./helpers/wait.ts"
+import { nothingWithin, waitFor } from "./helpers/wait.ts"
 import { buildWorld, QUICK_PASSWORD, quickUsers, snapshot, type World } from "./helpers/world.ts"
 
 const h = useTestServer()
@@ -352,6 +352,29 @@ describe.each(SOCKET_OPS.map((op) => [op.name, op] as const))("socket %s", (_, o
       if (want.message) expect(ack.error.message).toMatch(want.message)
     }),
   )
+})
+
+// The one server event this matrix adds: who hears a participant's new name.
+describe("server event user_updated", () => {
+  const HEARS = {
+    admin: true,
+    member: true,
+    stranger: false,
+    removed: false,
+    left: false,
+    groupBlocker: false,
+  }
+  const cases = Object.entries(HEARS).map(([who, hears]) => [who, hears ? "hears it" : "does not hear it"])
+  test.each(cases)("%s %s", async (listener, verdict) => {
+    const hears = verdict === "hears it"
+    const w = await buildWorld(h)
+    const s = await connect(h, w[listener as keyof typeof HEARS])
+    const heard = hears ? waitFor(s, "user_updated") : nothingWithin(s, "user_updated", 300)
+    await api(h, "PATCH", "/api/me", { auth: w.victim, body: { displayName: "victim renamed" } })
+    expect(await heard).toEqual(
+      hears ? { user: { id: w.victim.id, email: "", displayName: "victim renamed" } } : true,
+    )
+  })
 })
 
 test("the matrix covers every route and every event the server listens to", async () => {

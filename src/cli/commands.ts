@@ -8,6 +8,7 @@ import { registerInput } from "../schemas/inputs.ts"
 import { createAuditLog } from "../services/audit.ts"
 import { createPeople } from "../services/people/index.ts"
 import { createUserService } from "../services/userService.ts"
+import { createMembership } from "../stores/membership.ts"
 import { maskDatabaseUrl } from "./banner.ts"
 import type { CliIO } from "./io.ts"
 
@@ -68,7 +69,14 @@ export async function userCreateCommand(
     const db = database.db
     const audit = createAuditLog(db, { address: () => null })
     const users = createUserService({ db, audit, hashing: config.passwordHashing })
-    const people = createPeople({ db, bus: new EventBus(), audit, users, config })
+    const people = createPeople({
+      db,
+      bus: new EventBus(),
+      audit,
+      users,
+      membership: createMembership(db),
+      config,
+    })
     const user = await people.registration.createFromCli(parsed.data, admin)
     io.out(`${user.id}\n`)
     return 0

@@ -230,6 +230,13 @@ export const SETTINGS = {
     details:
       "With `closed`, server admins and `causerie user create` make accounts. See [Registration](#registration-and-invites).",
   },
+  USER_DIRECTORY: {
+    kind: oneOf(["all", "shared"]),
+    default: "all",
+    description:
+      "Whom the directory finds: `all` (every account) or `shared` (people one shares a conversation with, and an exact email).",
+    details: "It also decides when emails are shown; see [The directory](#the-directory).",
+  },
   INVITE_TTL: {
     kind: duration,
     default: "7d",

@@ -1,7 +1,7 @@
-/** Server admins manage accounts over HTTP: list, create, disable, enable, admin rights, reset. */
+/** Server admins manage accounts over HTTP: list, create, disable, enable, admin rights, reset, delete. */
 import { type Context, Hono } from "hono"
 import { z } from "zod"
-import { parseInput } from "../errors.ts"
+import { AppError, parseInput } from "../errors.ts"
 import { idParam } from "../schemas/inputs.ts"
 import { adminUsersQuery, createUserInput } from "../schemas/peopleInputs.ts"
 import { adminUser, adminUsersPage, createdUser, resetToken } from "../schemas/peopleWire.ts"
@@ -16,7 +16,7 @@ const one = z.object({ user: adminUser })
 /** Routes under /api/admin/users (mounted after the server-admin guard). */
 export function adminUserRoutes(services: Services) {
   const app = new Hono<AppEnv>()
-  const { admin, registration, resets } = services.people
+  const { admin, registration, resets, erasure } = services.people
   const target = (c: Context<AppEnv>) => parseInput(idParam, c.req.param("id"))
   const log = (c: Context<AppEnv>, event: string, userId: number) =>
     c.var.log.info({ event, userId: c.var.user.id, target: userId }, event.replaceAll("_", " "))
@@ -114,6 +114,28 @@ export function adminUserRoutes(services: Services) {
       const reset = await resets.issue(c.var.user.id, target(c))
       log(c, "admin_password_reset", reset.userId)
       return c.json(reset, 201)
+    },
+  )
+
+  app.delete(
+    "/:id",
+    describe({
+      tag,
+      summary: "Delete an account",
+      description:
+        'As DELETE /api/me does: its messages become tombstones from "deleted user", it leaves every ' +
+        "conversation, its sockets are disconnected. Not my own account (use DELETE /api/me).",
+      params,
+      ok: { 200: ["Deleted", z.object({ ok: z.literal(true) })] },
+      errors: ["FORBIDDEN", "NOT_FOUND"],
+    }),
+    async (c) => {
+      const id = target(c)
+      if (id === c.var.user.id)
+        throw new AppError("BAD_REQUEST", "Delete your own account with DELETE /api/me")
+      await erasure.erase(id, { action: "admin.user_delete", actorId: c.var.user.id })
+      log(c, "admin_user_delete", id)
+      return c.json({ ok: true })
     },
   )
 

@@ -106,7 +106,7 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
   const guard = requireAuth(services.sessions, config.corsOrigins, config.trustProxy)
   app.use("/api/me", guard)
   app.use("/api/me/*", guard)
-  app.route("/api/me", meRoutes())
+  app.route("/api/me", meRoutes(services))
   app.route("/api/conversations", conversationRoutes(services, config))
   app.route("/api/messages", messageRoutes(services, config))
   app.route("/api/users", userRoutes(services, config))

@@ -214,6 +214,12 @@ export const serverEvents = {
     .describe("To a new participant's devices when a conversation is created with them or they are added."),
   conversation_blocked: ref.describe("To the blocker's own devices after block_conversation."),
   conversation_unblocked: ref.describe("To the blocker's own devices after unblock_conversation."),
+  user_updated: z
+    .object({ user: wire.publicUser })
+    .describe(
+      "When a user changes their display name: to the devices of everyone who shares a conversation with " +
+        "them (email hidden) and to their own devices; a new email goes to their own devices only.",
+    ),
 } as const
 
 export type ClientEventName = keyof typeof clientEvents

@@ -1,6 +1,9 @@
-/** What the people routes answer: accounts as admins see them, invites, audit records. */
+/** What the people routes answer: directory pages, accounts as admins see them, invites, audit records. */
 import { z } from "zod"
 import { isoTime, ownUser, publicUser } from "./wire.ts"
+
+/** A page of the directory. */
+export const directoryPage = z.object({ users: z.array(publicUser) })
 
 /** An account as server admins see it: never its password hash or token data. */
 export const adminUser = publicUser.extend({
@@ -57,3 +60,37 @@ export const auditPage = z.object({
 
 /** The answer of PATCH /api/me and GET /api/me. */
 export const me = z.object({ user: ownUser })
+
+/** GET /api/me/export: the account, its conversations and every message it sent. */
+export const exportDocument = z.object({
+  exportedAt: isoTime,
+  account: ownUser.extend({ createdAt: isoTime }),
+  conversations: z.array(
+    z.object({
+      id: z.number(),
+      type: z.enum(["group", "direct"]),
+      title: z.string().nullable(),
+      createdAt: isoTime,
+      archivedAt: isoTime.nullable(),
+      role: z.enum(["admin", "member"]),
+      joinedAt: isoTime,
+      /** When the user left or was removed; null while a participant. */
+      leftAt: isoTime.nullable(),
+      blocked: z.boolean(),
+      /** The current participants, by id and name. */
+      participants: z.array(z.object({ id: z.number(), displayName: z.string().nullable() })),
+    }),
+  ),
+  messages: z.array(
+    z.object({
+      id: z.number(),
+      conversationId: z.number(),
+      seq: z.number(),
+      text: z.string().nullable(),
+      audioUrl: z.string().nullable(),
+      replyToMessageId: z.number().nullable(),
+      clientMessageId: z.string().nullable(),
+      createdAt: isoTime,
+    }),
+  ),
+})

@@ -224,6 +224,9 @@ export function createConversationService({
     if (refused.length > 0) throw notAddable(refused)
     if (missing.length > 0) {
       const people = await userService.publicUsers(missing)
+      // A deleted account stays out: its side of the pair is gone for good.
+      const gone = missing.filter((id) => !people.has(id))
+      if (gone.length > 0) throw notAddable(gone)
       const unarchive = db
         .update(conversations)
         .set({ archivedAt: null })

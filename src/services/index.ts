@@ -41,6 +41,7 @@ export interface ServiceOptions {
     | "passwordHashing"
     | "presenceGraceMs"
     | "registration"
+    | "userDirectory"
     | "inviteTtlSeconds"
     | "passwordResetTtlSeconds"
   >
@@ -138,7 +139,7 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
     changeLimit: limits.change,
   })
   const settings = createConversationSettings({ db, bus, membership, audit, changeLimit: limits.change })
-  const people = createPeople({ db, bus, audit, users, config })
+  const people = createPeople({ db, bus, audit, users, membership, config })
   const pointers = createPointers({ db, membership, bus })
   const sync = createSync({ db })
   const search = createSearch({ db })

@@ -1,5 +1,5 @@
 /** Accounts: password checks, sessions' revocation, and the profiles others see. */
-import { eq, inArray, sql } from "drizzle-orm"
+import { and, eq, inArray, isNull, sql } from "drizzle-orm"
 import { users } from "../../db/schema.ts"
 import type { OwnUser, PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
@@ -75,7 +75,9 @@ export function createUserService({ db, audit, hashing = DEFAULT_HASHING }: User
      * alike; FORBIDDEN for a disabled account, told only to whoever knows its password.
      */
     async authenticate(email: string, password: string): Promise<UserRow> {
-      const row = await db.query.users.findFirst({ where: eq(users.email, email) })
+      const row = await db.query.users.findFirst({
+        where: and(eq(users.email, email), isNull(users.deletedAt)),
+      })
       const ok = await verify(password, row)
       if (!row || !ok) {
         await audit.record({
@@ -140,14 +142,14 @@ export function createUserService({ db, audit, hashing = DEFAULT_HASHING }: User
       return byId.get({ id })
     },
 
-    /** The profiles of the users among `ids` that exist, as others see them. */
+    /** The profiles of the users among `ids` that exist (deleted accounts do not), as others see them. */
     async publicUsers(ids: number[]): Promise<Map<number, PublicUser>> {
       const found = new Map<number, PublicUser>()
       for (let i = 0; i < ids.length; i += 500) {
         const rows = await db
           .select({ id: users.id, email: users.email, displayName: users.displayName })
           .from(users)
-          .where(inArray(users.id, ids.slice(i, i + 500)))
+          .where(and(inArray(users.id, ids.slice(i, i + 500)), isNull(users.deletedAt)))
         for (const r of rows) found.set(r.id, asSeenByOthers(r))
       }
       return found

@@ -1,6 +1,7 @@
 /** Turns domain events into room broadcasts and room moves; the same for HTTP- and socket-driven changes. */
 import type { ChatServer } from "../contract.ts"
 import type { Services } from "../services/index.ts"
+import { asSeenByOthers } from "../services/userService.ts"
 import { createCoalescer } from "./coalesce.ts"
 import { conversationRoom, userRoom } from "./rooms.ts"
 
@@ -75,6 +76,17 @@ export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void
       io.to(userRoom(userId)).emit("conversation_unblocked", { conversationId })
     }),
     bus.on("sessions_revoked", ({ userId }) => io.in(userRoom(userId)).disconnectSockets(true)),
+    bus.on("user_updated", ({ user, recipients }) => {
+      // The user's live sockets carry the new name into what they send from now on (sender, `by`).
+      const nsp = io.of("/")
+      for (const id of nsp.adapter.rooms.get(userRoom(user.id)) ?? []) {
+        const socket = nsp.sockets.get(id)
+        if (socket) socket.data.user.displayName = user.displayName
+      }
+      io.to(userRoom(user.id)).emit("user_updated", { user })
+      if (recipients.length > 0)
+        io.to(recipients.map(userRoom)).emit("user_updated", { user: asSeenByOthers(user) })
+    }),
     bus.on("token_revoked", ({ userId, tokenId }) => {
       const nsp = io.of("/")
       for (const id of nsp.adapter.rooms.get(userRoom(userId)) ?? []) {

@@ -4,7 +4,7 @@
  */
 import { api } from "./clients.ts"
 import type { TestServer } from "./server.ts"
-import type { World } from "./world.ts"
+import { QUICK_PASSWORD, type World } from "./world.ts"
 
 /** What a cell aims at: the account (or conversation) `target`, and what `prepare` made for it. */
 export interface PeopleCell {
@@ -44,6 +44,10 @@ export const PEOPLE_OPS: PeopleOp[] = [
     },
     body: (c) => ({ token: c.prepared.token, newPassword: "a new long password" }),
   },
+  { name: "PATCH /api/me", rule: "user", okStatus: 200, body: () => ({ displayName: "renamed" }) },
+  { name: "DELETE /api/me", rule: "user", okStatus: 200, body: () => ({ password: QUICK_PASSWORD }) },
+  { name: "GET /api/me/export", rule: "user", okStatus: 200, pure: true },
+  { name: "GET /api/users", rule: "user", okStatus: 200, pure: true },
   { name: "GET /api/admin/users", rule: "serverAdmin", okStatus: 200, pure: true },
   { name: "POST /api/admin/users", rule: "serverAdmin", okStatus: 201, body: () => ({ email: email() }) },
   {
@@ -61,6 +65,7 @@ export const PEOPLE_OPS: PeopleOp[] = [
     okStatus: 201,
     path: account("/password-reset"),
   },
+  { name: "DELETE /api/admin/users/:id", rule: "serverAdmin", okStatus: 200, path: account() },
   { name: "POST /api/admin/invites", rule: "serverAdmin", okStatus: 201, body: () => ({ uses: 2 }) },
   { name: "GET /api/admin/invites", rule: "serverAdmin", okStatus: 200, pure: true },
   {

@@ -17,7 +17,8 @@ export function createSessions(tokens: Tokens, users: UserService, revocations: 
       if (!token) throw new AppError("UNAUTHORIZED", "Authentication token is missing")
       const claims = await tokens.verify(token)
       const user = await users.findById(claims.userId)
-      if (!user) throw new AppError("UNAUTHORIZED", "The user of this token no longer exists")
+      if (!user || user.deletedAt)
+        throw new AppError("UNAUTHORIZED", "The user of this token no longer exists")
       // Disabling revokes every token too (a version bump): this only names the reason.
       if (user.disabledAt) throw new AppError("UNAUTHORIZED", "This account is disabled")
       if (
