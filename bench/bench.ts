@@ -4,6 +4,7 @@ import { type BigDb, buildBigDb } from "./big-db.ts"
 import { runCluster } from "./cluster.ts"
 import { assertLoopback, SCENARIOS, type ScenarioName, sizes } from "./config.ts"
 import { runConnections } from "./connections.ts"
+import { runExport } from "./export.ts"
 import { type FanoutParams, type FanoutResult, runFanout } from "./fanout.ts"
 import { runHistory } from "./history.ts"
 import { machineFacts } from "./machine.ts"
@@ -139,6 +140,16 @@ export async function runBench(opts: BenchOptions = {}): Promise<ScenarioReport[
       const db = await big()
       log("startup: timing process start to /readyz")
       report("startup", await runStartup(size.startupRuns, db))
+    },
+    export: async () => {
+      if (opts.url) return skip("export", "needs a locally started server (writes its database file)")
+      log(`export: one user's ${size.exportMessages} messages, server RSS sampled during the download`)
+      const db = await buildBigDb(size.exportMessages)
+      try {
+        report("export", await runExport(db))
+      } finally {
+        removeServerFiles(db.files)
+      }
     },
   }
 

@@ -14,6 +14,7 @@ export const SCENARIOS = [
   "sync",
   "search",
   "startup",
+  "export",
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
@@ -31,6 +32,8 @@ export type Sizes = {
   historyRequests: number // timed requests per position (newest, middle, oldest)
   searchRequests: number // timed requests per kind of query
   startupRuns: number
+  /** Messages of the one user whose data the export scenario downloads. */
+  exportMessages: number
 }
 
 export function sizes(quick: boolean): Sizes {
@@ -46,6 +49,7 @@ export function sizes(quick: boolean): Sizes {
         historyRequests: 20,
         searchRequests: 10,
         startupRuns: 1,
+        exportMessages: 5_000,
       }
     : {
         fanout: { clients: 200, members: 10, messages: 50 },
@@ -58,6 +62,7 @@ export function sizes(quick: boolean): Sizes {
         historyRequests: 1000,
         searchRequests: 200,
         startupRuns: 3,
+        exportMessages: 100_000,
       }
 }
 

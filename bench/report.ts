@@ -2,6 +2,7 @@
 import type { ScenarioReport } from "./bench.ts"
 import type { ClusterResult } from "./cluster.ts"
 import type { ConnectionsResult } from "./connections.ts"
+import type { ExportResult } from "./export.ts"
 import type { FanoutResult } from "./fanout.ts"
 import type { HistoryResult } from "./history.ts"
 import { NOISY_OTHERS_PERCENT } from "./meters.ts"
@@ -185,6 +186,27 @@ export function formatReports(reports: ScenarioReport[]): string {
           ["fresh dir (migrates)", s.fresh.runs, s.fresh.medianMs, s.fresh.minMs, s.fresh.maxMs],
           ["empty", s.empty.runs, s.empty.medianMs, s.empty.minMs, s.empty.maxMs],
           [`${s.big.messages} messages`, s.big.runs, s.big.medianMs, s.big.minMs, s.big.maxMs],
+        ],
+      ),
+    )
+  }
+  for (const r of reports.filter((x) => x.scenario === "export" && x.result)) {
+    const e = r.result as ExportResult
+    out.push("", `export (GET /api/me/export of one user's ${e.messages} messages; server RSS sampled, MB)`)
+    out.push(
+      table(
+        ["messages", "document MB", "ms", "RSS idle", "RSS peak", "extra", "limit", "check"],
+        [
+          [
+            e.exportedMessages,
+            e.documentMB,
+            e.ms,
+            e.rssIdleMB,
+            e.rssPeakMB,
+            e.extraMB,
+            e.limitMB,
+            verdict(r),
+          ],
         ],
       ),
     )

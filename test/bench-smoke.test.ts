@@ -59,4 +59,6 @@ test("bench --quick: all scenarios complete with every delivery exactly once and
   expect(reports.map((r) => r.scenario)).toContain("history")
   expect(reports.map((r) => r.scenario)).toContain("search")
   expect(reports.map((r) => r.scenario)).toContain("startup")
+  // The export scenario checks the whole document came back and its server memory stayed under its limit.
+  expect(reports.find((r) => r.scenario === "export")).toMatchObject({ ok: true })
 }, 120_000)
