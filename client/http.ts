@@ -10,11 +10,13 @@ import type {
   HistoryPage,
   LoginBody,
   Message,
-  PublicUser,
+  OwnUser,
   RegisterBody,
+  ResetPasswordBody,
   Session,
 } from "../src/contract.ts"
 import { CauserieError } from "./errors.ts"
+import { adminApi, peopleApi } from "./peopleHttp.ts"
 
 export interface HttpOptions {
   /** The server's origin, e.g. `https://chat.example.com`. */
@@ -32,7 +34,12 @@ export function createHttp({ url, token: initial, fetch: fetchFn = globalThis.fe
   let token = initial
   const base = url.replace(/\/+$/, "")
 
-  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const res = await fetchFn(`${base}${path}`, {
       method,
       headers: {
@@ -80,7 +87,24 @@ export function createHttp({ url, token: initial, fetch: fetchFn = globalThis.fe
     },
     changePassword: async (body: ChangePasswordBody) =>
       keep(await call<Session>("POST", "/api/auth/password", body)),
-    me: () => call<{ user: PublicUser }>("GET", "/api/me"),
+    /** Sets a password with a server admin's reset token; log in with it afterwards. */
+    resetPassword: (body: ResetPasswordBody) => call<{ ok: true }>("POST", "/api/auth/reset", body),
+    me: () => call<{ user: OwnUser }>("GET", "/api/me"),
+    /** My account, conversations and messages as one JSON document, as a byte stream. */
+    exportData: async (): Promise<ReadableStream<Uint8Array>> => {
+      const res = await fetchFn(`${base}/api/me/export`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      })
+      if (!res.ok) throw new CauserieError((await res.json()).error, res.status)
+      return res.body!
+    },
+    /** Deletes my account (the password is needed); the token stops working. */
+    deleteMe: async (password: string) => {
+      await call("DELETE", "/api/me", { password })
+      token = undefined
+    },
+    ...peopleApi(call, query),
+    admin: adminApi(call, query),
 
     conversations: {
       create: (body: CreateConversationBody) => call<Conversation>("POST", "/api/conversations", body),

@@ -30,6 +30,7 @@ test("the browser bundle holds the client and socket.io-client, nothing of the s
     "client/follow.ts",
     "client/http.ts",
     "client/index.ts",
+    "client/peopleHttp.ts",
   ])
   expect(
     modules.filter((m) => m.startsWith("src/") || /node_modules\/(zod|hono|drizzle|socket\.io\/)/.test(m)),
