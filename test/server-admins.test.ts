@@ -121,6 +121,15 @@ test("members and unknown callers are refused; unknown accounts are 404; bad ids
   expect((await api(h, "POST", "/api/admin/users/abc/disable", { auth: root })).status).toBe(400)
   const bad = await api(h, "POST", "/api/admin/users", { auth: root, body: { email: "not an email" } })
   expect(bad.body.error).toMatchObject({ code: "BAD_REQUEST", field: "email" })
+  for (const [query, field] of [
+    ["limit=0", "limit"],
+    ["limit=201", "limit"],
+    ["after=abc", "after"],
+    [`q=${"x".repeat(255)}`, "q"],
+  ]) {
+    const res = await api(h, "GET", `/api/admin/users?${query}`, { auth: root })
+    expect({ query, status: res.status, field: res.body.error?.field }).toEqual({ query, status: 400, field })
+  }
   await makeAdmins(h, member)
   expect((await api(h, "GET", "/api/admin/users", { auth: member })).status).toBe(200)
 })
