@@ -97,6 +97,21 @@ describe("records of conversation actions", () => {
     expect(last("conversation.archive", about)).toMatchObject({ actor_id: bob.id })
   })
 
+  test("an admin deleting someone else's message is recorded; a sender deleting their own is not", async () => {
+    const [admin, member] = await quickUsers(h, ["admin", "member"])
+    const id = await createConversation(h, admin, [member])
+    const say = async (text: string) =>
+      (await api(h, "POST", `/api/conversations/${id}/messages`, { auth: member, body: { text } })).body
+        .message.id
+    const [taken, own] = [await say("taken down"), await say("mine")]
+    expect((await api(h, "DELETE", `/api/messages/${taken}`, { auth: admin })).status).toBe(200)
+    expect((await api(h, "DELETE", `/api/messages/${own}`, { auth: member })).status).toBe(200)
+    expect(auditRows(h, "message.delete", `message:${taken}`)).toMatchObject([
+      { actor_id: admin.id, details: JSON.stringify({ conversationId: id, senderId: member.id }) },
+    ])
+    expect(auditRows(h, "message.delete", `message:${own}`)).toEqual([])
+  })
+
   test("a refused change stores no record: the record is part of the change's transaction", async () => {
     const [admin, member] = await quickUsers(h, ["admin", "member"])
     const id = await createConversation(h, admin, [member])

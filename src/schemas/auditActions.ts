@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = {
   "participant.remove": "An admin of the group removed a participant (details: userId).",
   "participant.leave": "A participant left for good.",
   "participant.role": "An admin of the group changed a role (details: userId, role).",
+  "message.delete":
+    "An admin of the group deleted someone else's message (details: conversationId, senderId).",
   "admin.user_create": "An account was made by an admin, or by the command line (no actor).",
   "admin.user_disable": "An admin disabled an account: its tokens revoked, its sockets disconnected.",
   "admin.user_enable": "An admin enabled an account again.",

@@ -144,7 +144,7 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
   const sync = createSync({ db })
   const search = createSearch({ db })
   const messages = createMessageService({ db, membership, bus, sendLimit: limits.send })
-  const messageChanges = createMessageChanges({ db, membership, bus, sendLimit: limits.send })
+  const messageChanges = createMessageChanges({ db, membership, bus, audit, sendLimit: limits.send })
   const reactions = createReactions({ db, membership, bus, sendLimit: limits.send })
   const typing = createTyping({ membership, bus, limit: limits.typing })
   const presenceService = createPresenceService({ db, bus, presence })

@@ -9,6 +9,7 @@ import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
 import type { Membership } from "../stores/membership.ts"
 import type { createTokenBucket } from "../stores/rateLimits.ts"
+import { type AuditLog, target as auditTarget } from "./audit.ts"
 import { fromRow, selectMessage } from "./messageRows.ts"
 import { MESSAGE_CHANGES, storedSeq, storeEvent } from "./storedEvents.ts"
 import { commit } from "./transaction.ts"
@@ -17,6 +18,7 @@ export interface MessageChangeDeps {
   db: Db
   membership: Membership
   bus: EventBus
+  audit: AuditLog
   /** The sender's message limit: an edit costs as much as a send. */
   sendLimit: ReturnType<typeof createTokenBucket>
 }
@@ -47,7 +49,7 @@ export async function liveMessage(db: Db, messageId: number) {
 }
 
 /** Edits and deletions over one database; publishes `message_edited` and `message_deleted`. */
-export function createMessageChanges({ db, membership, bus, sendLimit }: MessageChangeDeps) {
+export function createMessageChanges({ db, membership, bus, audit, sendLimit }: MessageChangeDeps) {
   return {
     /** The sender, still an unblocked participant, replaces the text of a text message. */
     async edit(user: PublicUser, messageId: number, text: string): Promise<AckPayload<"edit_message">> {
@@ -101,6 +103,19 @@ export function createMessageChanges({ db, membership, bus, sendLimit }: Message
           { messageId, deletedBy: user.id },
           { messageId, ifChanged: true },
         ),
+        // An admin taking down someone else's message answers for it (recorded only if the event was
+        // stored, i.e. the message was still there); a sender's own deletion is not recorded.
+        ...(target.senderId === user.id
+          ? []
+          : [
+              audit.step({
+                action: "message.delete",
+                actorId: user.id,
+                target: auditTarget("message", messageId),
+                details: { conversationId, senderId: target.senderId },
+                ifChanged: true,
+              }),
+            ]),
         { sql: "DELETE FROM message_reactions WHERE message_id = ?", args: [messageId] },
         {
           sql: `UPDATE conversation_events SET data = json_object('messageId', message_id)
