@@ -83,6 +83,8 @@ export interface SocketData {
 /** Between nodes (several nodes on Redis): a conversation's membership changed on the sender. */
 export interface InterServerEvents {
   membership_changed: (conversationId: number) => void
+  /** A user's new display name, for their sockets on every node. */
+  user_renamed: (userId: number, displayName: string | null) => void
 }
 
 /** The typed Socket.IO server and socket of this application. */

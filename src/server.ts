@@ -15,6 +15,7 @@ import { createStorageHealth } from "./ops/storageHealth.ts"
 import { VERSION } from "./ops/version.ts"
 import { resolveJwtSecret } from "./services/auth/secret.ts"
 import { createServices, type Services } from "./services/index.ts"
+import { renameSockets } from "./sockets/broadcasts.ts"
 import { clusterAdapter } from "./sockets/clusterAdapter.ts"
 import { attachSockets } from "./sockets/index.ts"
 import { liveCounts } from "./sockets/rooms.ts"
@@ -121,6 +122,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       io.serverSideEmit("membership_changed", conversationId),
     )
     io.on("membership_changed", (conversationId: number) => services.membership.forget(conversationId))
+    // A new name reaches the user's sockets on the other nodes too.
+    services.bus.on("user_updated", ({ user }) =>
+      io.serverSideEmit("user_renamed", user.id, user.displayName),
+    )
+    io.on("user_renamed", (userId: number, displayName: string | null) =>
+      renameSockets(io, userId, displayName),
+    )
   }
   // Every Engine.IO session that ends, authenticated or not, counts towards a collection after a storm.
   const relief = createMemoryRelief()

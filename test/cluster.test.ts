@@ -119,6 +119,26 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
     expect(refused).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } })
   })
 
+  test("a new name on node 1: teammates on node 3 hear it, and the user's socket on node 2 speaks under it", async () => {
+    const [fay, gil] = await Promise.all(["fay", "gil"].map((n) => signUp(on(0), n)))
+    const id = await group(fay!, [gil!])
+    const [f2, g3] = await Promise.all([connect(on(1), fay!), connect(on(2), gil!)])
+    await Promise.all([joinRoom(f2!, id), joinRoom(g3!, id)])
+    const [res, told] = await Promise.all([
+      api(on(0), "PATCH", "/api/me", { auth: fay, body: { displayName: "Fay Renamed" } }),
+      waitFor(g3!, "user_updated"),
+    ])
+    expect([res.status, told.user.displayName]).toEqual([200, "Fay Renamed"])
+    const [ack, heard] = await Promise.all([
+      f2!.timeout(5000).emitWithAck("send_message", { conversationId: id, text: "new name" }),
+      waitFor(g3!, "new_message"),
+    ])
+    expect([ack.message.sender.displayName, heard.message.sender.displayName]).toEqual([
+      "Fay Renamed",
+      "Fay Renamed",
+    ])
+  })
+
   test("the message limit holds across nodes: spreading sockets over nodes does not pass it", async () => {
     const [frank, gina] = await Promise.all(["frank", "gina"].map((n) => signUp(on(0), n)))
     const id = await group(frank!, [gina!])

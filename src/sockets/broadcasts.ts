@@ -77,12 +77,7 @@ export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void
     }),
     bus.on("sessions_revoked", ({ userId }) => io.in(userRoom(userId)).disconnectSockets(true)),
     bus.on("user_updated", ({ user, recipients }) => {
-      // The user's live sockets carry the new name into what they send from now on (sender, `by`).
-      const nsp = io.of("/")
-      for (const id of nsp.adapter.rooms.get(userRoom(user.id)) ?? []) {
-        const socket = nsp.sockets.get(id)
-        if (socket) socket.data.user.displayName = user.displayName
-      }
+      renameSockets(io, user.id, user.displayName)
       io.to(userRoom(user.id)).emit("user_updated", { user })
       if (recipients.length > 0)
         io.to(recipients.map(userRoom)).emit("user_updated", { user: asSeenByOthers(user) })
@@ -98,5 +93,18 @@ export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void
   return () => {
     pointers.stop()
     for (const off of offs) off()
+  }
+}
+
+/**
+ * The user's sockets on this node carry a new name into what they send from now on (`sender`, `by`):
+ * handlers read the socket's user object, changed here in place. Other nodes do the same when told
+ * (server.ts, with Redis).
+ */
+export function renameSockets(io: ChatServer, userId: number, displayName: string | null): void {
+  const nsp = io.of("/")
+  for (const id of nsp.adapter.rooms.get(userRoom(userId)) ?? []) {
+    const socket = nsp.sockets.get(id)
+    if (socket) socket.data.user.displayName = displayName
   }
 }
