@@ -165,7 +165,8 @@ export const SETTINGS = {
     kind: redisUrl,
     description:
       "`redis://[user:password@]host:port` (or `rediss://`): run several nodes that share Redis for broadcasts, rate limits and membership changes.",
-    details: "Unset: one node, everything in this process. Environment only (it may hold a password).",
+    details:
+      "See [docs/scaling.md](docs/scaling.md). Unset: one node, everything in this process. Environment only (it may hold a password).",
     secret: true,
   },
   LOG_FORMAT: {
