@@ -1,6 +1,7 @@
 /** Token buckets in Redis, shared by every node: one atomic script per take, on Redis's own clock. */
 import type { RedisClientType } from "@redis/client"
 import type { BucketStore } from "../rateLimits.ts"
+import { redisAway } from "./connection.ts"
 
 // KEYS[1] the bucket; ARGV: refill per second, burst. Returns 0 (taken) or the wait in ms.
 const TAKE = `
@@ -20,6 +21,8 @@ return wait`
 export function createRedisBuckets(redis: RedisClientType, prefix = "causerie:bucket:"): BucketStore {
   return {
     async take(bucket, perSecond, burst) {
+      // Redis away: answer at once (the client retries) rather than wait in the offline queue.
+      if (!redis.isReady) throw redisAway()
       const wait = await redis.eval(TAKE, {
         keys: [prefix + bucket],
         arguments: [String(perSecond), String(burst)],

@@ -1,5 +1,6 @@
 /** The Redis connection several nodes share: connected once at start, watched for readiness, closed on stop. */
 import { createClient, type RedisClientType } from "@redis/client"
+import { AppError } from "../../errors.ts"
 import type { Logger } from "../../ops/logger.ts"
 
 export interface RedisConnection {
@@ -51,3 +52,7 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
     },
   }
 }
+
+/** What a step that needs Redis answers while Redis is away: retry shortly, with the same clientMessageId. */
+export const redisAway = () =>
+  new AppError("UNAVAILABLE", "Shared state is unreachable; retry shortly", { retryAfterMs: 1000 })

@@ -9,6 +9,7 @@ import {
   type LoginThrottleOptions,
   loginLimited,
 } from "../loginThrottle.ts"
+import { redisAway } from "./connection.ts"
 
 // KEYS: the (email, address) counter, the email's hash {c: count, n: no attempt before}. ARGV: the
 // options. Returns {0, count before, next before} once counted, or {1|2, wait ms} when refused.
@@ -39,6 +40,8 @@ export function createRedisLoginThrottle(
 ): LoginThrottle {
   return {
     async attempt(email, address): Promise<LoginAttempt> {
+      // Redis away: answer at once (the client retries) rather than wait in the offline queue.
+      if (!redis.isReady) throw redisAway()
       const pairKey = `${prefix}pair:${email}\n${address}`
       const emailKey = `${prefix}email:${email}`
       const [outcome, a, b] = (await redis.eval(ATTEMPT, {
