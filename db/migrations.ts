@@ -9,6 +9,7 @@ import m0001 from "./migrations/0001_delivery.sql" with { type: "text" }
 import m0002 from "./migrations/0002_revoked_tokens.sql" with { type: "text" }
 import m0003 from "./migrations/0003_messages.sql" with { type: "text" }
 import m0004 from "./migrations/0004_people.sql" with { type: "text" }
+import m0005 from "./migrations/0005_uploads.sql" with { type: "text" }
 import journal from "./migrations/meta/_journal.json" with { type: "json" }
 
 const files: Record<string, string> = {
@@ -17,6 +18,7 @@ const files: Record<string, string> = {
   "0002_revoked_tokens": m0002,
   "0003_messages": m0003,
   "0004_people": m0004,
+  "0005_uploads": m0005,
 }
 
 export interface Migration {

@@ -79,6 +79,8 @@ export const conversationParticipants = sqliteTable(
     deliveredSeq: integer("delivered_seq").notNull().default(0),
     // The seq of the participant's departure: a departed participant syncs up to it, not past it.
     leftSeq: integer("left_seq"),
+    // The participant's own mute: clients do not notify before this time (unread still counts).
+    mutedUntil: integer("muted_until", { mode: "timestamp_ms" }),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.userId] }), index("participants_user").on(t.userId)],
 )
@@ -234,4 +236,45 @@ export const auditEvents = sqliteTable(
     details: text("details").notNull().default("{}"),
   },
   (t) => [index("audit_events_actor").on(t.actorId, t.id), index("audit_events_action").on(t.action, t.id)],
+)
+
+/**
+ * Uploaded files: the bytes live in the upload storage (a folder or an S3 bucket) under
+ * `storage_key`; `mime` is what the server sniffed from the bytes, never what the client said.
+ * The id is random and unguessable; downloads are still checked (services/uploads).
+ */
+export const uploads = sqliteTable(
+  "uploads",
+  {
+    id: text("id").primaryKey(),
+    uploaderId: integer("uploader_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    mime: text("mime").notNull(),
+    size: integer("size").notNull(),
+    // Given by the client for voice messages; null otherwise.
+    durationMs: integer("duration_ms"),
+    storageKey: text("storage_key").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [index("uploads_created").on(t.createdAt)],
+)
+
+/** The uploads a message carries, in order; one upload may be carried by several messages. */
+export const messageAttachments = sqliteTable(
+  "message_attachments",
+  {
+    messageId: integer("message_id")
+      .notNull()
+      .references(() => messages.id),
+    uploadId: text("upload_id")
+      .notNull()
+      .references(() => uploads.id),
+    position: integer("position").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.position] }),
+    index("message_attachments_upload").on(t.uploadId),
+  ],
 )

@@ -180,3 +180,25 @@ test("the server carries on: unread counts, the next seq, a departed member's ev
   expect(departed).toMatchObject({ active: false, lastSeq: 3, participants: [] })
   expect(departed.events.map((e: any) => e.seq)).toEqual([1, 2, 3])
 })
+
+test("0005: uploads, message attachments and each participant's mute, on a database that had messages", () => {
+  const columns = (table: string) =>
+    h.query<{ name: string }>(`select name from pragma_table_info('${table}')`).map((c) => c.name)
+  expect(columns("uploads")).toEqual([
+    "id",
+    "uploader_id",
+    "name",
+    "mime",
+    "size",
+    "duration_ms",
+    "storage_key",
+    "created_at",
+  ])
+  expect(columns("message_attachments")).toEqual(["message_id", "upload_id", "position"])
+  expect(columns("conversation_participants")).toContain("muted_until")
+  // Old rows: no attachment and nobody muted.
+  expect(h.query("select count(*) as n from message_attachments")).toEqual([{ n: 0 }])
+  expect(
+    h.query("select count(*) as n from conversation_participants where muted_until is not null"),
+  ).toEqual([{ n: 0 }])
+})
