@@ -70,6 +70,8 @@ export interface Config {
   inviteTtlSeconds: number
   /** How long a password reset token lasts. */
   passwordResetTtlSeconds: number
+  /** Uploaded files: the largest, the types allowed (sniffed), and where they are kept. */
+  uploads: { maxBytes: number; types: string[]; storage: string }
 }
 
 function fromSettings(s: SettingValues): Config {
@@ -119,6 +121,7 @@ function fromSettings(s: SettingValues): Config {
     userDirectory: s.USER_DIRECTORY,
     inviteTtlSeconds: s.INVITE_TTL,
     passwordResetTtlSeconds: s.PASSWORD_RESET_TTL,
+    uploads: { maxBytes: s.UPLOAD_MAX_BYTES, types: s.UPLOAD_TYPES, storage: s.UPLOAD_STORAGE },
   }
 }
 

@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** An upload whose bytes are of a type UPLOAD_TYPES does not allow. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   /** The server is stopping, or cannot store data now (a full disk): retry after `retryAfterMs`. */

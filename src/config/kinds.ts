@@ -80,3 +80,23 @@ export const origins: Kind<string[]> = kind(
     )
     .pipe(z.array(z.union([z.literal("*"), z.url({ protocol: /^https?$/ })]))),
 )
+
+/** Comma-separated MIME types (`type/subtype`), lower-cased; at least one. */
+export const mimeTypes: Kind<string[]> = kind(
+  "a comma-separated list of MIME types such as image/png,text/plain",
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/)).min(1)),
+)
+
+/** `file` (a folder under DATA_DIR) or `s3://bucket[/prefix]`. */
+export const uploadStorage: Kind<string> = kind(
+  "file or s3://bucket[/prefix]",
+  z.string().regex(/^(file|s3:\/\/[a-z0-9][a-z0-9.-]{1,62}(\/[^\s]*)?)$/),
+)

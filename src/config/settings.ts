@@ -4,7 +4,19 @@
  * Adding a setting: one entry here, in the order the README lists them, and one field in config.ts.
  */
 import type { Kind } from "./kinds.ts"
-import { databaseUrl, duration, oneOf, origins, redisUrl, secret, text, wholeNumber, yesNo } from "./kinds.ts"
+import {
+  databaseUrl,
+  duration,
+  mimeTypes,
+  oneOf,
+  origins,
+  redisUrl,
+  secret,
+  text,
+  uploadStorage,
+  wholeNumber,
+  yesNo,
+} from "./kinds.ts"
 
 export interface Declaration {
   kind: Kind<unknown>
@@ -47,7 +59,7 @@ export const SETTINGS = {
   DATA_DIR: {
     kind: text("a folder path"),
     default: "./data",
-    description: "Where the generated JWT secret is kept.",
+    description: "Where the generated JWT secret is kept, and uploaded files (`DATA_DIR/uploads`).",
   },
   JWT_SECRET: {
     kind: secret(32),
@@ -79,7 +91,7 @@ export const SETTINGS = {
     default: "65536",
     description: "Largest Socket.IO frame and largest HTTP request body, in bytes.",
     details:
-      "A larger frame closes that connection; a larger body is 413 `PAYLOAD_TOO_LARGE` (past 1 MiB, or four times this setting, the connection is refused before the body is read).",
+      "A larger frame closes that connection; a larger body is 413 `PAYLOAD_TOO_LARGE` (past 1 MiB, or four times this setting, the connection is refused before the body is read). Uploads have their own limit, `UPLOAD_MAX_BYTES`.",
   },
   MAX_PARTICIPANTS: { kind: wholeNumber(1), default: "1000", description: "Participants per conversation." },
   MAX_CONNECTIONS_PER_USER: {
@@ -247,6 +259,29 @@ export const SETTINGS = {
     kind: duration,
     default: "1h",
     description: "How long a password reset token lasts.",
+  },
+  // Uploads and attachments (issue 14).
+  UPLOAD_MAX_BYTES: {
+    kind: wholeNumber(1),
+    default: "26214400",
+    description: "Largest uploaded file, in bytes (25 MiB).",
+    details: "A larger one is 413 `PAYLOAD_TOO_LARGE`, and nothing of it is kept.",
+  },
+  UPLOAD_TYPES: {
+    kind: mimeTypes,
+    default:
+      "image/png,image/jpeg,image/gif,image/webp,audio/webm,audio/ogg,audio/mpeg,audio/mp4,audio/wav,video/webm,video/mp4,application/pdf,text/plain,application/zip",
+    shownDefault: "images, audio, video, PDF, text, zip",
+    description: "Comma-separated file types one may upload, as sniffed from the bytes.",
+    details:
+      "The default: `image/png`, `image/jpeg`, `image/gif`, `image/webp`, `audio/webm`, `audio/ogg`, `audio/mpeg`, `audio/mp4`, `audio/wav`, `video/webm`, `video/mp4`, `application/pdf`, `text/plain`, `application/zip`. Others are 415 `UNSUPPORTED_MEDIA_TYPE`; see [Uploads](#uploads-and-attachments).",
+  },
+  UPLOAD_STORAGE: {
+    kind: uploadStorage,
+    default: "file",
+    description: "Where uploads are kept: `file` (`DATA_DIR/uploads`) or `s3://bucket[/prefix]`.",
+    details:
+      "S3 and S3-compatible servers through Bun's built-in client, which reads the credentials and endpoint from `S3_ACCESS_KEY_ID`, `S3_SECRET_ACCESS_KEY`, `S3_ENDPOINT`, `S3_REGION` (or their `AWS_*` names).",
   },
 } satisfies Record<string, Declaration>
 

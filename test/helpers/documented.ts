@@ -9,6 +9,7 @@ export const DOCUMENTED: string[] = [
   "NOT_FOUND",
   "CONFLICT",
   "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
   "RATE_LIMITED",
 ]
 
