@@ -10,9 +10,11 @@ import type { clientEvents, serverEvents } from "./schemas/events.ts"
 import type * as input from "./schemas/inputs.ts"
 import type * as live from "./schemas/live.ts"
 import type * as parts from "./schemas/messageParts.ts"
+import type * as mute from "./schemas/mute.ts"
 import type * as peopleInput from "./schemas/peopleInputs.ts"
 import type * as people from "./schemas/peopleWire.ts"
 import type * as search from "./schemas/searchWire.ts"
+import type * as uploads from "./schemas/uploads.ts"
 import type * as wire from "./schemas/wire.ts"
 
 export type PublicUser = z.output<typeof wire.publicUser>
@@ -22,11 +24,15 @@ export type Participant = z.output<typeof wire.participant>
 export type Message = z.output<typeof wire.message>
 export type ReactionSummary = z.output<typeof parts.reactionSummary>
 export type ReplyPreview = z.output<typeof parts.replyPreview>
+export type Attachment = z.output<typeof parts.attachment>
 export type ReactionList = z.output<typeof changes.reactionList>
 export type UserProfile = z.output<typeof live.userProfile>
 export type SearchResults = z.output<typeof search.searchResults>
 export type Conversation = z.output<typeof wire.conversation>
 export type ConversationSummary = z.output<typeof wire.conversationSummary>
+export type ConversationDetail = z.output<typeof wire.conversationDetail>
+export type MuteState = z.output<typeof mute.muteState>
+export type UploadAnswer = z.output<typeof uploads.uploadAnswer>
 export type MessageReadPayload = z.output<typeof wire.messageReadPayload>
 export type JoinedPayload = z.output<typeof wire.joinedPayload>
 export type StoredEvent = z.output<typeof wire.storedEvent>

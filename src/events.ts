@@ -23,6 +23,8 @@ export interface DomainEvents {
   conversation_updated: ServerPayload<"conversation_updated">
   conversation_blocked: { conversationId: number; userId: number; type: "group" | "direct" }
   conversation_unblocked: { conversationId: number; userId: number; type: "group" | "direct" }
+  /** A participant muted or unmuted a conversation: their own devices hear it. */
+  conversation_muted: ServerPayload<"conversation_muted"> & { userId: number }
   /** Every token of the user was revoked: their sockets must go. */
   sessions_revoked: { userId: number }
   /** One token was revoked (logout): the sockets it opened must go. */

@@ -24,6 +24,7 @@ import { topicAdapter } from "./sockets/topicAdapter.ts"
 import { createRedisBuckets } from "./stores/redis/buckets.ts"
 import { connectRedis } from "./stores/redis/connection.ts"
 import { createRedisLoginThrottle } from "./stores/redis/loginThrottle.ts"
+import { createUploadStorage } from "./stores/uploads/storage.ts"
 import docsPage from "./web/docs/index.html"
 
 export interface RunningServer {
@@ -51,6 +52,8 @@ export interface ServerOptions {
 
 /** How long another node's membership may be trusted from the cache, should an invalidation be lost. */
 const CLUSTER_MEMBERSHIP_TTL_MS = 5000
+/** How often uploads that no message carries are looked for (they go a day after their upload). */
+const UPLOAD_SWEEP_EVERY_MS = 60 * 60 * 1000
 
 /** Starts a Causerie server with `config`; `config.port` 0 picks a free port. */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -67,6 +70,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     db: database.db,
     jwtSecret: secret,
     config,
+    uploadStorage: createUploadStorage(config.uploads.storage, config.dataDir),
     shared: redis && {
       buckets: createRedisBuckets(redis.client),
       loginThrottle: (options) => createRedisLoginThrottle(redis.client, options),
@@ -74,6 +78,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     },
   })
   await services.people.directory.backfill()
+  const uploadSweep = setInterval(() => {
+    services.uploads
+      .sweep()
+      .catch((err) => logger.warn({ err, event: "upload_sweep" }, "could not remove unattached uploads"))
+  }, UPLOAD_SWEEP_EVERY_MS)
+  uploadSweep.unref()
   const drain = createDrain()
   const storage = createStorageHealth(database.client, logger)
   // Not ready while stopping, so that a load balancer sends new clients elsewhere.
@@ -163,8 +173,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     // Production bundling of the page (no hot reload, no dev overlay), from source as from the executable.
     development: false,
     // Huge bodies are cut before they are buffered; up to this size the engine and the API answer
-    // an oversized one with their own error (the API: PAYLOAD_TOO_LARGE).
-    maxRequestBodySize: Math.max(1024 * 1024, 4 * config.maxHttpBufferSize),
+    // an oversized one with their own error (the API: PAYLOAD_TOO_LARGE). Uploads stream past
+    // MAX_HTTP_BUFFER_SIZE up to their own limit, counted as they come (stores/uploads/receive.ts).
+    maxRequestBodySize: Math.max(
+      1024 * 1024,
+      4 * config.maxHttpBufferSize,
+      config.uploads.maxBytes + 64 * 1024,
+    ),
     // A client that stops reading would otherwise lose frames silently once its buffer is full;
     // closed, it reconnects and pages the history for what it missed.
     websocket: { ...websocket, closeOnBackpressureLimit: true },
@@ -207,6 +222,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     database,
     stop() {
       relief.stop()
+      clearInterval(uploadSweep)
       stopping ??= gracefulStop({
         server,
         io,

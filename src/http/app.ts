@@ -21,6 +21,7 @@ import { meRoutes } from "./me.ts"
 import { messageRoutes } from "./messages.ts"
 import { requireAuth } from "./requireAuth.ts"
 import { searchRoutes } from "./search.ts"
+import { uploadRoutes } from "./uploads.ts"
 import { userRoutes } from "./users.ts"
 
 export interface AppDeps {
@@ -60,14 +61,15 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
     return services.context.run({ address: clientAddress(c, config.trustProxy) }, next)
   })
   app.use(secureHeaders())
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: config.maxHttpBufferSize,
-      onError: () => {
-        throw new AppError("PAYLOAD_TOO_LARGE", `The request body is over ${config.maxHttpBufferSize} bytes`)
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: config.maxHttpBufferSize,
+    onError: () => {
+      throw new AppError("PAYLOAD_TOO_LARGE", `The request body is over ${config.maxHttpBufferSize} bytes`)
+    },
+  })
+  // An upload streams to storage under its own limit (UPLOAD_MAX_BYTES), counted as it comes.
+  app.use("/api/*", (c, next) =>
+    c.req.method === "POST" && c.req.path === "/api/uploads" ? next() : limitBody(c, next),
   )
   app.use(
     "/api/*",
@@ -111,6 +113,7 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
   app.route("/api/messages", messageRoutes(services, config))
   app.route("/api/users", userRoutes(services, config))
   app.route("/api/search", searchRoutes(services, config))
+  app.route("/api/uploads", uploadRoutes(services, config))
   app.route("/api/admin", adminRoutes(services, config))
 
   app.notFound((c) =>

@@ -1,8 +1,9 @@
-/** A conversation's settings over HTTP: rename (admins) and the caller's own block. */
+/** A conversation's settings over HTTP: rename (admins), and the caller's own block and mute. */
 import { Hono } from "hono"
 import { parseInput } from "../errors.ts"
 import { clientEvents } from "../schemas/events.ts"
 import { idParam, updateConversationInput } from "../schemas/inputs.ts"
+import { muteInput, muteState } from "../schemas/mute.ts"
 import type { Services } from "../services/index.ts"
 import { describe } from "./describe.ts"
 import { type AppEnv, readJson } from "./env.ts"
@@ -32,6 +33,24 @@ export function conversationSettingsRoutes(services: Services) {
         conversationId: conversationId(c.req.param("id")),
       })
       return c.json(await settings.rename(c.var.user, input.conversationId, input.title))
+    },
+  )
+  app.patch(
+    "/:id/me",
+    describe({
+      tag,
+      summary: "Mute or unmute for me",
+      description:
+        "mutedUntil: an ISO-8601 time, or null to unmute. conversation_muted to my own devices. Clients do not " +
+        "notify while muted; unread counts go on.",
+      params,
+      body: { schema: muteInput, omit: ["conversationId"] },
+      ok: { 200: ["My mute: null when not muted (or a time already past)", muteState] },
+      errors: ["FORBIDDEN", "NOT_FOUND"],
+    }),
+    async (c) => {
+      const input = await readJson(c, muteInput, { conversationId: conversationId(c.req.param("id")) })
+      return c.json(await settings.mute(c.var.user, input.conversationId, input.mutedUntil))
     },
   )
   const block = (summary: string, description: string) =>

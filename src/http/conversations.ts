@@ -11,7 +11,7 @@ import {
   listQuery,
   sendMessageInput,
 } from "../schemas/inputs.ts"
-import { conversation, conversationSummary, historyPage } from "../schemas/wire.ts"
+import { conversation, conversationDetail, conversationSummary, historyPage } from "../schemas/wire.ts"
 import type { Services } from "../services/index.ts"
 import { conversationSettingsRoutes } from "./conversationSettings.ts"
 import { deliveryRoutes } from "./delivery.ts"
@@ -79,7 +79,7 @@ export function conversationRoutes(services: Services, config: Config) {
       tag,
       summary: "A conversation",
       params,
-      ok: { 200: ["The conversation with its participants", conversation] },
+      ok: { 200: ["The conversation with its participants, and my own mute", conversationDetail] },
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
     async (c) => {

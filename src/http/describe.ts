@@ -67,25 +67,47 @@ export interface RouteSpec {
   headers?: Record<string, string>
   /** The JSON body's schema, less the fields the path gives. */
   body?: { schema: z.ZodType; omit?: string[] }
+  /** A body of raw bytes (an upload) instead of JSON: what it is. */
+  bytesBody?: string
   /** Success statuses with what each means and holds. */
   ok: Partial<Record<200 | 201 | 503, [description: string, schema: z.ZodType]>>
+  /** Answers of raw bytes (a download), and answers without a body, with what each means. */
+  bytes?: Partial<Record<200 | 206 | 416, string>>
   /** The refusals this route gives besides the ones every route may (see `refusals`). */
   errors?: ErrorCode[]
 }
 
 /** The refusals of a route: its own, plus what its auth, input and the server give any request. */
-export function refusals({ auth = true, params, query, body, errors = [] }: RouteSpec): ErrorCode[] {
+export function refusals({
+  auth = true,
+  params,
+  query,
+  body,
+  bytesBody,
+  errors = [],
+}: RouteSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>(errors)
-  if (params || query || body) codes.add("BAD_REQUEST")
+  if (params || query || body || bytesBody) codes.add("BAD_REQUEST")
   if (auth) codes.add("UNAUTHORIZED")
-  if (body) codes.add("PAYLOAD_TOO_LARGE")
+  if (body || bytesBody) codes.add("PAYLOAD_TOO_LARGE")
   codes.add("INTERNAL").add("UNAVAILABLE")
   return [...codes]
 }
 
 /** The describeRoute middleware for a route. */
 export function describe(spec: RouteSpec) {
-  const { summary, description, tag, auth = true, params = {}, query, headers = {}, body, ok } = spec
+  const {
+    summary,
+    description,
+    tag,
+    auth = true,
+    params = {},
+    query,
+    headers = {},
+    body,
+    bytesBody,
+    ok,
+  } = spec
   const queryJson = query ? jsonSchema(query, "input") : undefined
   const parameters = [
     ...Object.entries(params).map(([name, what]) => ({
@@ -114,6 +136,9 @@ export function describe(spec: RouteSpec) {
       description: what,
       content: { "application/json": { schema: jsonSchema(schema) } },
     }
+  const binary = { "*/*": { schema: { type: "string", contentMediaType: "application/octet-stream" } } }
+  for (const [status, what] of Object.entries(spec.bytes ?? {}))
+    responses[status] = status === "416" ? { description: what } : { description: what, content: binary }
   for (const code of refusals(spec))
     responses[ERROR_STATUS[code]] ??= { $ref: `#/components/responses/${code}` }
   // The shapes are OpenAPI 3.1's; the cast is only to openapi-types' narrower JSON Schema typing.
@@ -131,6 +156,7 @@ export function describe(spec: RouteSpec) {
           },
         }
       : {}),
+    ...(bytesBody ? { requestBody: { required: true, description: bytesBody, content: binary } } : {}),
     responses,
   } as Operation)
 }

@@ -9,6 +9,7 @@ import * as changes from "./changes.ts"
 import * as input from "./inputs.ts"
 import * as live from "./live.ts"
 import * as messageInput from "./messageInputs.ts"
+import * as mute from "./mute.ts"
 import * as wire from "./wire.ts"
 
 const ref = z.object({ conversationId: z.number() })
@@ -214,6 +215,10 @@ export const serverEvents = {
     .describe("To a new participant's devices when a conversation is created with them or they are added."),
   conversation_blocked: ref.describe("To the blocker's own devices after block_conversation."),
   conversation_unblocked: ref.describe("To the blocker's own devices after unblock_conversation."),
+  conversation_muted: mute.muteState.describe(
+    "To the user's own devices when they mute or unmute a conversation (PATCH /api/conversations/:id/me); " +
+      "mutedUntil is null when not muted.",
+  ),
   user_updated: z
     .object({ user: wire.publicUser })
     .describe(

@@ -77,6 +77,15 @@ export const updateConversationInput = z.object({
 })
 export const listQuery = z.object({ includeBlocked: z.enum(["true", "false"]).default("false") })
 
+/** An upload's id: 22 base64url characters (16 random bytes). */
+export const uploadId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, "expected an upload id")
+/** Uploads of the sender's, each once; other fields of each item are ignored. */
+export const attachmentsInput = z
+  .array(z.object({ id: uploadId }))
+  .min(1, "at least 1 attachment, or leave it out")
+  .max(10, "at most 10 attachments")
+  .refine((list) => new Set(list.map((a) => a.id)).size === list.length, "each upload at most once")
+
 export const sendMessageInput = z
   .object({
     conversationId: id,
@@ -84,9 +93,10 @@ export const sendMessageInput = z
     audioUrl: audioUrl.nullish(),
     replyToMessageId: id.nullish(),
     clientMessageId: clientMessageId.optional(),
+    attachments: attachmentsInput.optional(),
   })
-  .refine((m) => m.text != null || m.audioUrl != null, {
-    message: "text or audioUrl is required",
+  .refine((m) => m.text != null || m.audioUrl != null || m.attachments !== undefined, {
+    message: "text, audioUrl or attachments is required",
     path: ["text"],
   })
 

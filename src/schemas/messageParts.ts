@@ -17,3 +17,16 @@ export const replyPreview = z.object({
   hasAudio: z.boolean(),
   deleted: z.boolean(),
 })
+
+/** A file a message carries (an upload): its URL answers only the conversation's participants. */
+export const attachment = z.object({
+  id: z.string().describe("22 random base64url characters"),
+  name: z.string(),
+  /** Sniffed from the bytes by the server. */
+  mime: z.string(),
+  size: z.number(),
+  /** `/api/uploads/<id>` */
+  url: z.string(),
+  /** A voice message's length, as its uploader gave it; null otherwise. */
+  durationMs: z.number().nullable(),
+})

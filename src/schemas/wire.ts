@@ -4,7 +4,7 @@
  */
 import { z } from "zod"
 import { ERROR_STATUS, type ErrorCode } from "../errors.ts"
-import { reactionSummary, replyPreview } from "./messageParts.ts"
+import { attachment, reactionSummary, replyPreview } from "./messageParts.ts"
 
 export const isoTime = z.string().describe("ISO-8601 UTC")
 
@@ -48,6 +48,8 @@ export const message = z.object({
   deletedBy: z.number().nullable(),
   reactions: z.array(reactionSummary),
   replyTo: replyPreview.nullable(),
+  /** The files it carries, in order; empty when none (and once deleted). */
+  attachments: z.array(attachment),
 })
 
 export const conversation = z.object({
@@ -71,12 +73,19 @@ export const myPointers = z.object({
   unreadCount: z.number(),
 })
 
+/** Until when I muted the conversation: null when not muted (or no longer). */
+const mutedUntil = isoTime.nullable()
+
 export const conversationSummary = conversation.extend({
   ...myPointers.shape,
   role,
   blocked: z.boolean(),
   lastMessage: message.nullable(),
+  mutedUntil,
 })
+
+/** GET /api/conversations/:id: the conversation, and my own mute. */
+export const conversationDetail = conversation.extend({ mutedUntil })
 
 export const errorBody = z.object({
   code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),

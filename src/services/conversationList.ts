@@ -18,6 +18,10 @@ export const toConversation = (c: ConversationRow, participants: Participant[]):
   participants,
 })
 
+/** A participant's mute as clients see it: null when not muted, or muted until a time now past. */
+export const activeMute = (mutedUntil: Date | null, now = Date.now()): string | null =>
+  mutedUntil && mutedUntil.getTime() > now ? mutedUntil.toISOString() : null
+
 /**
  * Unread counts stop at this: counting is a walk over the unread range, so a pointer left a
  * million messages behind would otherwise cost a million steps on every list and sync.
@@ -46,6 +50,7 @@ export async function listConversations(
       blockedAt: cp.blockedAt,
       readSeq: cp.readSeq,
       deliveredSeq: cp.deliveredSeq,
+      mutedUntil: cp.mutedUntil,
       unreadCount: unreadCountSql(conversations.id, cp.userId, cp.readSeq),
       lastMessageId: lastId,
     })
@@ -79,6 +84,7 @@ export async function listConversations(
       deliveredSeq: r.deliveredSeq,
       unreadCount: Number(r.unreadCount),
       lastMessage: (r.lastMessageId && lastById.get(r.lastMessageId)) || null,
+      mutedUntil: activeMute(r.mutedUntil),
     }))
     .sort((a, b) => activity(b).localeCompare(activity(a)) || b.id - a.id)
 }

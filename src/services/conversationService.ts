@@ -1,7 +1,7 @@
 /** Conversations: creation (with its participants, in one transaction), one with its participants, the list. */
-import { eq, type SQL, sql } from "drizzle-orm"
-import { conversations } from "../../db/schema.ts"
-import type { Conversation, Participant, PublicUser, Role } from "../contract.ts"
+import { and, eq, type SQL, sql } from "drizzle-orm"
+import { conversations, conversationParticipants as cp } from "../../db/schema.ts"
+import type { Conversation, ConversationDetail, Participant, PublicUser, Role } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { EventBus } from "../events.ts"
@@ -10,7 +10,7 @@ import type { Membership } from "../stores/membership.ts"
 import type { Presence } from "../stores/presence.ts"
 import type { TokenBucket } from "../stores/rateLimits.ts"
 import type { AuditLog } from "./audit.ts"
-import { listConversations, toConversation } from "./conversationList.ts"
+import { activeMute, listConversations, toConversation } from "./conversationList.ts"
 import { isConstraintError } from "./messageWriter.ts"
 import { admitMembers, lastSeenOf, newParticipant, participantsOf } from "./participantRows.ts"
 import { departedBlockers, notAddable, refusedIds } from "./refusedIds.ts"
@@ -190,10 +190,17 @@ export function createConversationService({
       }
     },
 
-    /** One conversation with its participants, for a participant. */
-    async get(conversationId: number, userId: number): Promise<Conversation> {
+    /** One conversation with its participants and the caller's own mute, for a participant. */
+    async get(conversationId: number, userId: number): Promise<ConversationDetail> {
       await membership.require(conversationId, userId)
-      return (await service.load(conversationId))!
+      const [conversation, mine] = await Promise.all([
+        service.load(conversationId),
+        db.query.conversationParticipants.findFirst({
+          columns: { mutedUntil: true },
+          where: and(eq(cp.conversationId, conversationId), eq(cp.userId, userId)),
+        }),
+      ])
+      return { ...conversation!, mutedUntil: activeMute(mine?.mutedUntil ?? null) }
     },
 
     /** One conversation with its participants, without a permission check. */

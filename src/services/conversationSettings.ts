@@ -1,12 +1,13 @@
-/** A conversation's settings: its title (a sequenced event) and each participant's own block. */
+/** A conversation's settings: its title (a sequenced event) and each participant's own block and mute. */
 import { and, eq } from "drizzle-orm"
 import { conversations, conversationParticipants as cp } from "../../db/schema.ts"
-import type { PublicUser } from "../contract.ts"
+import type { MuteState, PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
 import type { EventBus } from "../events.ts"
 import type { Membership } from "../stores/membership.ts"
 import type { TokenBucket } from "../stores/rateLimits.ts"
 import { type AuditLog, target } from "./audit.ts"
+import { activeMute } from "./conversationList.ts"
 import { storedSeq, storeEvent } from "./storedEvents.ts"
 import { commit } from "./transaction.ts"
 
@@ -63,6 +64,22 @@ export function createConversationSettings({ db, bus, membership, audit, changeL
       ])
       bus.emit("conversation_updated", { conversationId, seq: storedSeq(results[2]), title, by: actor })
       return { conversationId, title }
+    },
+
+    /**
+     * Mutes the conversation for the caller until a time (null unmutes); their devices hear
+     * conversation_muted. Notifications only: unread counts go on.
+     */
+    async mute(user: PublicUser, conversationId: number, until: string | null): Promise<MuteState> {
+      await membership.require(conversationId, user.id)
+      const at = until === null ? null : new Date(until)
+      const mutedUntil = activeMute(at)
+      await db
+        .update(cp)
+        .set({ mutedUntil: mutedUntil === null ? null : at })
+        .where(and(eq(cp.conversationId, conversationId), eq(cp.userId, user.id)))
+      bus.emit("conversation_muted", { conversationId, userId: user.id, mutedUntil })
+      return { conversationId, mutedUntil }
     },
 
     block: (user: PublicUser, conversationId: number) => setBlocked(user, conversationId, true),

@@ -11,6 +11,7 @@ import {
 import { createMembership } from "../stores/membership.ts"
 import { createMemoryPresence } from "../stores/presence.ts"
 import { type BucketStore, createMemoryBuckets, createTokenBucket } from "../stores/rateLimits.ts"
+import type { UploadStorage } from "../stores/uploads/storage.ts"
 import { createAuditLog } from "./audit.ts"
 import { createRevocations } from "./auth/revocations.ts"
 import { createSessions } from "./auth/sessions.ts"
@@ -28,6 +29,7 @@ import { createRequestContext } from "./requestContext.ts"
 import { createSearch } from "./search.ts"
 import { createSync } from "./sync.ts"
 import { createTyping } from "./typing.ts"
+import { createUploads } from "./uploads.ts"
 import { createUserService } from "./userService.ts"
 
 export interface ServiceOptions {
@@ -44,7 +46,10 @@ export interface ServiceOptions {
     | "userDirectory"
     | "inviteTtlSeconds"
     | "passwordResetTtlSeconds"
+    | "uploads"
   >
+  /** Where uploaded files are kept (UPLOAD_STORAGE). */
+  uploadStorage: UploadStorage
   /** Live state several nodes share (in Redis); this process's memory when absent. */
   shared?: SharedStores
 }
@@ -57,7 +62,7 @@ export interface SharedStores {
 }
 
 /** All services, sharing one event bus, presence store and membership cache. */
-export function createServices({ db, jwtSecret, config, shared }: ServiceOptions) {
+export function createServices({ db, jwtSecret, config, shared, uploadStorage }: ServiceOptions) {
   const { rateLimit } = config
   const bus = new EventBus()
   const presence = createMemoryPresence({ graceMs: config.presenceGraceMs })
@@ -143,8 +148,14 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
   const pointers = createPointers({ db, membership, bus })
   const sync = createSync({ db })
   const search = createSearch({ db })
-  const messages = createMessageService({ db, membership, bus, sendLimit: limits.send })
-  const messageChanges = createMessageChanges({ db, membership, bus, audit, sendLimit: limits.send })
+  const uploads = createUploads({
+    db,
+    storage: uploadStorage,
+    maxBytes: config.uploads.maxBytes,
+    types: config.uploads.types,
+  })
+  const messages = createMessageService({ db, membership, bus, sendLimit: limits.send, uploads })
+  const messageChanges = createMessageChanges({ db, membership, bus, audit, sendLimit: limits.send, uploads })
   const reactions = createReactions({ db, membership, bus, sendLimit: limits.send })
   const typing = createTyping({ membership, bus, limit: limits.typing })
   const presenceService = createPresenceService({ db, bus, presence })
@@ -164,6 +175,7 @@ export function createServices({ db, jwtSecret, config, shared }: ServiceOptions
     settings,
     messages,
     messageChanges,
+    uploads,
     reactions,
     pointers,
     sync,

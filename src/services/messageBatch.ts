@@ -1,11 +1,12 @@
 /**
  * The statements of one group-commit batch, in one transaction: the UPDATE that reserves each
  * conversation's seq numbers, the multi-row INSERT that stores every row with its own (reading the
- * new last_seq back), the sender pointers, and the reply previews.
+ * new last_seq back), the sender pointers, the reply previews, and the attachments' links.
  */
+import type { InStatement } from "@libsql/client"
 import { getTableName } from "drizzle-orm"
 import { messages } from "../../db/schema.ts"
-import type { PublicUser } from "../contract.ts"
+import type { Attachment, PublicUser } from "../contract.ts"
 import { replyPreviewsStatement } from "./messageRows.ts"
 
 export interface NewMessage {
@@ -16,6 +17,8 @@ export interface NewMessage {
   replyToMessageId: number | null
   clientMessageId: string | null
   createdAt: Date
+  /** Uploads of the sender's, checked before the write. */
+  attachments: Attachment[]
 }
 
 const COLUMNS = [
@@ -72,9 +75,33 @@ export function batchStatements(rows: NewMessage[]) {
   }
   const replied = [...new Set(rows.flatMap((r) => (r.replyToMessageId === null ? [] : [r.replyToMessageId])))]
   const pointers = senderPointers(rows, perConversation)
-  return replied.length > 0
-    ? [reserve, insert, pointers, replyPreviewsStatement(replied)]
-    : [reserve, insert, pointers]
+  const statements: InStatement[] = [reserve, insert, pointers]
+  if (replied.length > 0) statements.push(replyPreviewsStatement(replied))
+  // Last, so the previews keep their place; it returns no rows.
+  const links = attachmentLinks(rows, perConversation)
+  if (links) statements.push(links)
+  return statements
+}
+
+/** The (message, upload, position) rows, each message found by its seq as the INSERT gave it. */
+function attachmentLinks(rows: NewMessage[], perConversation: Map<number, number>): InStatement | undefined {
+  const after = new Map(perConversation)
+  const args: (string | number)[] = []
+  for (const r of rows) {
+    const later = after.get(r.conversationId)! - 1
+    after.set(r.conversationId, later)
+    for (const [position, a] of r.attachments.entries())
+      args.push(r.conversationId, r.conversationId, later, a.id, position)
+  }
+  if (args.length === 0) return undefined
+  const row = `((SELECT id FROM messages WHERE conversation_id = ?
+    AND seq = (SELECT last_seq FROM conversations WHERE id = ?) - ?), ?, ?)`
+  return {
+    sql: `INSERT INTO message_attachments (message_id, upload_id, position) VALUES ${Array(args.length / 5)
+      .fill(row)
+      .join(", ")}`,
+    args,
+  }
 }
 
 /** Each sender's pointers up to their last message of the batch, in one statement. */

@@ -13,6 +13,7 @@ import { type AuditLog, target as auditTarget } from "./audit.ts"
 import { fromRow, selectMessage } from "./messageRows.ts"
 import { MESSAGE_CHANGES, storedSeq, storeEvent } from "./storedEvents.ts"
 import { commit } from "./transaction.ts"
+import type { Uploads } from "./uploads.ts"
 
 export interface MessageChangeDeps {
   db: Db
@@ -21,6 +22,8 @@ export interface MessageChangeDeps {
   audit: AuditLog
   /** The sender's message limit: an edit costs as much as a send. */
   sendLimit: ReturnType<typeof createTokenBucket>
+  /** A deleted message's files go once nothing else carries them. */
+  uploads: Uploads
 }
 
 const gone = (messageId: number) => new AppError("NOT_FOUND", `Message ${messageId} does not exist`)
@@ -49,7 +52,7 @@ export async function liveMessage(db: Db, messageId: number) {
 }
 
 /** Edits and deletions over one database; publishes `message_edited` and `message_deleted`. */
-export function createMessageChanges({ db, membership, bus, audit, sendLimit }: MessageChangeDeps) {
+export function createMessageChanges({ db, membership, bus, audit, sendLimit, uploads }: MessageChangeDeps) {
   return {
     /** The sender, still an unblocked participant, replaces the text of a text message. */
     async edit(user: PublicUser, messageId: number, text: string): Promise<AckPayload<"edit_message">> {
@@ -91,6 +94,13 @@ export function createMessageChanges({ db, membership, bus, audit, sendLimit }: 
       if (target.senderId !== user.id && !admin) {
         throw new AppError("FORBIDDEN", "Only its sender or an admin of the group can delete a message")
       }
+      // A message's attachments never change once it is sent: read before the deletion.
+      const attached = (
+        await db.$client.execute({
+          sql: "SELECT upload_id FROM message_attachments WHERE message_id = ?",
+          args: [messageId],
+        })
+      ).rows.map((r) => String(r.upload_id))
       const results = await commit(db, [
         {
           sql: `UPDATE messages SET text = NULL, audio_url = NULL, deleted_at = ?, deleted_by = ?
@@ -117,6 +127,7 @@ export function createMessageChanges({ db, membership, bus, audit, sendLimit }: 
               }),
             ]),
         { sql: "DELETE FROM message_reactions WHERE message_id = ?", args: [messageId] },
+        { sql: "DELETE FROM message_attachments WHERE message_id = ?", args: [messageId] },
         {
           sql: `UPDATE conversation_events SET data = json_object('messageId', message_id)
                  WHERE message_id = ? AND type IN (${MESSAGE_CHANGES.map(() => "?").join(", ")})`,
@@ -127,6 +138,8 @@ export function createMessageChanges({ db, membership, bus, audit, sendLimit }: 
       if (Number.isNaN(seq)) throw gone(messageId)
       const payload = { conversationId, seq, messageId, deletedBy: user.id }
       bus.emit("message_deleted", payload)
+      // Files no other message carries; one whose removal fails is left to the daily sweep.
+      await uploads.collect(attached).catch(() => {})
       return payload
     },
   }

@@ -5,7 +5,7 @@
  * or inside a write transaction (an edit reads back what it committed).
  */
 import type { InStatement, Row } from "@libsql/client"
-import type { Message, PublicUser, ReactionSummary, ReplyPreview } from "../contract.ts"
+import type { Attachment, Message, PublicUser, ReactionSummary, ReplyPreview } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { HIDDEN_EMAIL } from "./userService.ts"
 
@@ -14,6 +14,11 @@ const REACTIONS = `(SELECT json_group_array(json_array(emoji, n, mine)) FROM (
     SELECT emoji, count(*) AS n, max(user_id = ?) AS mine FROM message_reactions
      WHERE message_id = m.id GROUP BY emoji ORDER BY min(rowid)))`
 
+// The message's files in order: the link rows are on the (message_id, position) key.
+const ATTACHMENTS = `(SELECT json_group_array(json_array(id, name, mime, size, duration_ms)) FROM (
+    SELECT up.id, up.name, up.mime, up.size, up.duration_ms FROM message_attachments a
+      JOIN uploads up ON up.id = a.upload_id WHERE a.message_id = m.id ORDER BY a.position))`
+
 const PREVIEW_COLUMNS = `t.id AS reply_id, t.sender_id AS reply_sender_id, tu.display_name AS reply_sender_name,
   substr(t.text, 1, 100) AS reply_excerpt, t.audio_url IS NOT NULL AS reply_audio,
   t.deleted_at IS NOT NULL AS reply_deleted`
@@ -21,7 +26,7 @@ const PREVIEW_COLUMNS = `t.id AS reply_id, t.sender_id AS reply_sender_id, tu.di
 const SELECT = `SELECT m.id, m.conversation_id, m.seq, m.text, m.audio_url, m.reply_to_message_id,
   m.client_message_id, m.created_at, m.edited_at, m.deleted_at, m.deleted_by,
   u.id AS sender_id, u.display_name AS sender_name,
-  ${PREVIEW_COLUMNS}, ${REACTIONS} AS reactions
+  ${PREVIEW_COLUMNS}, ${REACTIONS} AS reactions, ${ATTACHMENTS} AS attachments
   FROM messages m
   JOIN users u ON u.id = m.sender_id
   LEFT JOIN messages t ON t.id = m.reply_to_message_id
@@ -42,6 +47,7 @@ export interface MessageFields {
   deletedBy: number | null
   reactions: ReactionSummary[]
   replyTo: ReplyPreview | null
+  attachments: Attachment[]
 }
 
 /** The public shape of a message: the only place it is built. */
@@ -60,7 +66,20 @@ export const toMessage = (m: MessageFields, sender: PublicUser): Message => ({
   deletedBy: m.deletedBy,
   reactions: m.reactions,
   replyTo: m.replyTo,
+  attachments: m.attachments,
 })
+
+/** Where an upload is downloaded from. */
+export const uploadUrl = (id: string) => `/api/uploads/${id}`
+
+/** An attachment from its upload's stored fields. */
+export const toAttachment = (
+  id: string,
+  name: string,
+  mime: string,
+  size: number,
+  durationMs: number | null,
+): Attachment => ({ id, name, mime, size, url: uploadUrl(id), durationMs })
 
 const date = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)))
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
@@ -83,6 +102,9 @@ export function fromRow(r: Row): Message {
   const reactions = (JSON.parse(String(r.reactions ?? "[]")) as [string, number, number][]).map(
     ([emoji, count, mine]) => ({ emoji, count, me: mine === 1 }),
   )
+  const attachments = (
+    JSON.parse(String(r.attachments ?? "[]")) as [string, string, string, number, number | null][]
+  ).map((a) => toAttachment(...a))
   const fields: MessageFields = {
     id: Number(r.id),
     conversationId: Number(r.conversation_id),
@@ -97,6 +119,7 @@ export function fromRow(r: Row): Message {
     deletedBy: num(r.deleted_by),
     reactions,
     replyTo: toReplyPreview(r),
+    attachments,
   }
   // Every reader sees the sender's email hidden (userService.ts): the sender's own copy comes from the send.
   const sender = { id: Number(r.sender_id), email: HIDDEN_EMAIL, displayName: str(r.sender_name) }

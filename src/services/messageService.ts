@@ -10,6 +10,7 @@ import type { Membership } from "../stores/membership.ts"
 import type { createTokenBucket } from "../stores/rateLimits.ts"
 import { historyQueries, messageByClientId } from "./messageRows.ts"
 import { createMessageWriter, isConstraintError } from "./messageWriter.ts"
+import type { Uploads } from "./uploads.ts"
 
 export interface MessageDeps {
   db: Db
@@ -17,10 +18,12 @@ export interface MessageDeps {
   bus: EventBus
   /** Per-sender limit shared by every way of sending. */
   sendLimit: ReturnType<typeof createTokenBucket>
+  /** Checks that attachments are the sender's uploads. */
+  uploads: Uploads
 }
 
 /** Message service; publishes `message_created` on the bus after commit, in seq order. */
-export function createMessageService({ db, membership, bus, sendLimit }: MessageDeps) {
+export function createMessageService({ db, membership, bus, sendLimit, uploads }: MessageDeps) {
   const writer = createMessageWriter(db, (committed) => {
     for (const message of committed) bus.emit("message_created", message)
   })
@@ -65,15 +68,24 @@ export function createMessageService({ db, membership, bus, sendLimit }: Message
           })
         }
       }
+      const attachments = await uploads.attachable(
+        sender.id,
+        (input.attachments ?? []).map((a) => a.id),
+      )
+      const text = input.text ?? null
+      // A recording sent on its own is the seed's audio message, so that clients which know only
+      // audioUrl play it.
+      const recording = text === null && attachments[0]?.mime.startsWith("audio/") ? attachments[0].url : null
       try {
         const message = await writer.write({
           conversationId: input.conversationId,
           sender,
-          text: input.text ?? null,
-          audioUrl: input.audioUrl ?? null,
+          text,
+          audioUrl: input.audioUrl ?? recording,
           replyToMessageId: input.replyToMessageId ?? null,
           clientMessageId: input.clientMessageId ?? null,
           createdAt: new Date(),
+          attachments,
         })
         return { message, duplicate: false }
       } catch (err) {

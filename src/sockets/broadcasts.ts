@@ -75,6 +75,9 @@ export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void
     bus.on("conversation_unblocked", ({ conversationId, userId }) => {
       io.to(userRoom(userId)).emit("conversation_unblocked", { conversationId })
     }),
+    bus.on("conversation_muted", ({ userId, ...mute }) =>
+      io.to(userRoom(userId)).emit("conversation_muted", mute),
+    ),
     bus.on("sessions_revoked", ({ userId }) => io.in(userRoom(userId)).disconnectSockets(true)),
     bus.on("user_updated", ({ user, recipients }) => {
       renameSockets(io, user.id, user.displayName)

@@ -67,6 +67,11 @@ export function createErasure(deps: ErasureDeps) {
           sql: "DELETE FROM message_reactions WHERE message_id IN (SELECT id FROM messages WHERE sender_id = ?)",
           args: [userId],
         },
+        // Their files are carried no more; the uploads sweep removes them.
+        {
+          sql: "DELETE FROM message_attachments WHERE message_id IN (SELECT id FROM messages WHERE sender_id = ?)",
+          args: [userId],
+        },
         {
           sql: `UPDATE conversation_events SET data = json_object('messageId', message_id)
                 WHERE message_id IN (SELECT id FROM messages WHERE sender_id = ?)

@@ -1,0 +1,149 @@
+/**
+ * Uploads: receiving a file (streamed to storage, type sniffed), who may download it, checking the
+ * attachments of a send, and removing files nothing references any more: at once when the last
+ * message carrying one is deleted, after a day for one never attached.
+ */
+import { randomBytes } from "node:crypto"
+import { unlink } from "node:fs/promises"
+import type { Row } from "@libsql/client"
+import type { Attachment, PublicUser } from "../contract.ts"
+import type { Db } from "../db.ts"
+import { AppError } from "../errors.ts"
+import { receive } from "../stores/uploads/receive.ts"
+import type { UploadStorage } from "../stores/uploads/storage.ts"
+import { toAttachment } from "./messageRows.ts"
+
+export interface UploadDeps {
+  db: Db
+  storage: UploadStorage
+  maxBytes: number
+  /** The MIME types one may upload (UPLOAD_TYPES). */
+  types: readonly string[]
+}
+
+/** An upload never attached to a message is removed after this long. */
+export const UNATTACHED_TTL_MS = 24 * 60 * 60 * 1000
+
+/** An upload as the download needs it. */
+export interface StoredUpload extends Attachment {
+  storageKey: string
+}
+
+const UNREFERENCED = "NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.upload_id = u.id)"
+
+const stored = (r: Row): StoredUpload => ({
+  ...toAttachment(
+    String(r.id),
+    String(r.name),
+    String(r.mime),
+    Number(r.size),
+    r.duration_ms === null ? null : Number(r.duration_ms),
+  ),
+  storageKey: String(r.storage_key),
+})
+
+/** The upload service over one database and one storage. */
+export function createUploads({ db, storage, maxBytes, types }: UploadDeps) {
+  const query = async (sql: string, args: (string | number | null)[]) =>
+    (await db.$client.execute({ sql, args })).rows
+
+  /** Removes the files of these unreferenced uploads, then their rows; a failed removal is tried again by the sweep. */
+  async function removeUnreferenced(where: string, args: (string | number)[]): Promise<number> {
+    const rows = await query(`SELECT id, storage_key FROM uploads u WHERE ${where} AND ${UNREFERENCED}`, args)
+    let removed = 0
+    for (const r of rows) {
+      try {
+        await storage.remove(String(r.storage_key))
+      } catch {
+        continue
+      }
+      await query(`DELETE FROM uploads AS u WHERE id = ? AND ${UNREFERENCED}`, [String(r.id)])
+      removed++
+    }
+    return removed
+  }
+
+  return {
+    storage,
+
+    /**
+     * Receives a file from `uploader`: `declaredSize` (Content-Length) over the limit is refused before
+     * anything is read; then the body is counted as it streams in.
+     */
+    async create(
+      uploader: PublicUser,
+      meta: { name: string; durationMs: number | null },
+      body: ReadableStream<Uint8Array> | null,
+      declaredSize?: number,
+    ): Promise<Attachment> {
+      if (declaredSize !== undefined && declaredSize > maxBytes)
+        throw new AppError("PAYLOAD_TOO_LARGE", `The file is over ${maxBytes} bytes (UPLOAD_MAX_BYTES)`)
+      const file = await receive(body, { dir: storage.partialDir, maxBytes, types })
+      const id = randomBytes(16).toString("base64url")
+      try {
+        await storage.keep(file.path, id, file.mime)
+      } catch (err) {
+        await unlink(file.path).catch(() => {})
+        throw err
+      }
+      try {
+        await query(
+          "INSERT INTO uploads (id, uploader_id, name, mime, size, duration_ms, storage_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          [id, uploader.id, meta.name, file.mime, file.size, meta.durationMs, id],
+        )
+      } catch (err) {
+        await storage.remove(id).catch(() => {})
+        throw err
+      }
+      return toAttachment(id, meta.name, file.mime, file.size, meta.durationMs)
+    },
+
+    /**
+     * The upload, for its uploader or a current participant of a conversation where a message
+     * carrying it was posted; NOT_FOUND for anyone else, as for an unknown id.
+     */
+    async open(userId: number, id: string): Promise<StoredUpload> {
+      const [row] = await query(
+        `SELECT u.* FROM uploads u WHERE u.id = ? AND (u.uploader_id = ? OR EXISTS (
+           SELECT 1 FROM message_attachments a JOIN messages m ON m.id = a.message_id
+             JOIN conversation_participants p ON p.conversation_id = m.conversation_id
+            WHERE a.upload_id = u.id AND p.user_id = ? AND p.left_at IS NULL))`,
+        [id, userId, userId],
+      )
+      if (!row) throw new AppError("NOT_FOUND", "No such upload")
+      return stored(row)
+    },
+
+    /** The attachments of a send, in the order given: each must be an upload of the sender's. */
+    async attachable(senderId: number, ids: string[]): Promise<Attachment[]> {
+      if (ids.length === 0) return []
+      const rows = await query(
+        `SELECT * FROM uploads WHERE uploader_id = ? AND id IN (${ids.map(() => "?").join(", ")})`,
+        [senderId, ...ids],
+      )
+      const byId = new Map(rows.map((r) => [String(r.id), stored(r)]))
+      const unknown = ids.find((id) => !byId.has(id))
+      if (unknown !== undefined)
+        throw new AppError("BAD_REQUEST", `attachments: ${unknown} is not an upload of yours`, {
+          field: "attachments",
+        })
+      return ids.map((id) => {
+        const { storageKey: _, ...attachment } = byId.get(id)!
+        return attachment
+      })
+    },
+
+    /** Removes these uploads if no message carries them any more (after a deletion). */
+    collect(ids: string[]): Promise<number> {
+      if (ids.length === 0) return Promise.resolve(0)
+      return removeUnreferenced(`u.id IN (${ids.map(() => "?").join(", ")})`, ids)
+    },
+
+    /** Removes the uploads no message carries that are older than a day (at `now`). */
+    sweep(now = Date.now()): Promise<number> {
+      return removeUnreferenced("u.created_at < ?", [now - UNATTACHED_TTL_MS])
+    },
+  }
+}
+
+export type Uploads = ReturnType<typeof createUploads>
