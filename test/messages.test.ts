@@ -42,6 +42,7 @@ describe("send_message", () => {
       audioUrl: null,
       replyToMessageId: null,
       clientMessageId: null,
+      attachments: [],
       seq: ack.message.seq,
       sender: { id: alice.id, email: "", displayName: "alice" },
       createdAt: ack.message.createdAt,

@@ -89,6 +89,7 @@ test("the send route as documented (statuses, parameters, body), and a refusal i
     "audioUrl",
     "replyToMessageId",
     "clientMessageId",
+    "attachments",
   ])
   const res = await fetch(`${h.url}/api/conversations/1/messages`, { method: "POST", body: "{}" })
   expect(res.status).toBe(401)

@@ -1,0 +1,236 @@
+/**
+ * Uploads: type sniffed from the bytes (never the client's Content-Type), the size limit counted as
+ * the body streams (nothing left behind), downloads for the uploader and the participants where the
+ * file was posted (the same 404 for anyone else), ranges, and headers a browser can be trusted with.
+ */
+import { describe, expect, test } from "bun:test"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { api, connect, createConversation, join as joinRoom, signUpAll } from "./helpers/clients.ts"
+import { download, exe, filesOnDisk, ogg, png, upload, uploaded } from "./helpers/uploads.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
+
+const LIMIT = 200_000
+const h = useTestServer({ UPLOAD_MAX_BYTES: String(LIMIT) })
+
+/** A body sent in pieces, without Content-Length (chunked), as a browser streams a large file. */
+function streamed(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  let i = 0
+  return new ReadableStream({
+    pull(controller) {
+      if (i < chunks.length) controller.enqueue(chunks[i++]!)
+      else controller.close()
+    },
+  })
+}
+
+describe("sniffing", () => {
+  test("a PNG sent as text/html is stored as image/png, under a random id, byte for byte", async () => {
+    const [ann] = await signUpAll(h, ["ann"])
+    const data = png()
+    const res = await upload(h, ann, data, "cat.png", { contentType: "text/html" })
+    expect(res.status).toBe(201)
+    const { upload: u } = res.body
+    expect(u).toEqual({
+      id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      name: "cat.png",
+      mime: "image/png",
+      size: data.length,
+      url: `/api/uploads/${u.id}`,
+      durationMs: null,
+    })
+    expect(new Uint8Array(readFileSync(join(h.dir, "uploads", u.id)))).toEqual(data)
+    expect(h.query("select uploader_id, name, mime, size from uploads where id = ?", u.id)).toEqual([
+      { uploader_id: ann.id, name: "cat.png", mime: "image/png", size: data.length },
+    ])
+    const again = await upload(h, ann, data, "cat.png")
+    expect(again.body.upload.id).not.toBe(u.id)
+  })
+
+  test("an executable, or unknown binary bytes, is refused 415 whatever it claims, and nothing is kept", async () => {
+    const [ann] = await signUpAll(h, ["ann"])
+    const rows = () => h.query("select count(*) as n from uploads")
+    const before = { rows: rows(), disk: filesOnDisk(h) }
+    for (const [body, contentType] of [
+      [exe(), "image/png"],
+      [new Uint8Array([0x00, 0x01, 0x02, 0xfe, 0xff, 0x00, 0x10]), "text/plain"],
+      [
+        Buffer.concat([Buffer.from("plain text at first, ".repeat(300)), Buffer.from([0xc3, 0x28])]),
+        "text/plain",
+      ],
+    ] as const) {
+      const res = await upload(h, ann, body, "x.png", { contentType })
+      expect({ status: res.status, code: res.body.error.code }).toEqual({
+        status: 415,
+        code: "UNSUPPORTED_MEDIA_TYPE",
+      })
+    }
+    expect({ rows: rows(), disk: filesOnDisk(h) }).toEqual(before)
+  })
+
+  test("text is text/plain, even with a character cut between two chunks; audio with its duration", async () => {
+    const [ann] = await signUpAll(h, ["ann"])
+    const text = Buffer.from(`${"déjà vu ".repeat(800)}fin`)
+    // "é" is two bytes: cut between them, and past the first bytes the type is decided on.
+    const cut = text.indexOf(Buffer.from("é"), 5000) + 1
+    const res = await upload(h, ann, streamed([text.subarray(0, cut), text.subarray(cut)]), "notes.txt")
+    expect(res.body.upload).toMatchObject({ mime: "text/plain", size: text.length })
+    const voice = await uploaded(h, ann, ogg(), "voice.ogg", 4200)
+    expect(voice).toMatchObject({ mime: "audio/ogg", durationMs: 4200 })
+    const empty = await upload(h, ann, new Uint8Array(0), "empty.txt")
+    expect(empty.body.upload).toMatchObject({ mime: "text/plain", size: 0 })
+  })
+
+  test("a file name is needed; control characters in it become _; no token is 401", async () => {
+    const [ann] = await signUpAll(h, ["ann"])
+    const res = await fetch(`${h.url}/api/uploads`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ann.token}` },
+      body: "hello",
+    })
+    expect([res.status, ((await res.json()) as any).error.field]).toEqual([400, "name"])
+    expect((await upload(h, ann, "hi", "a\tb\u0007c.txt")).body.upload.name).toBe("a_b_c.txt")
+    expect((await upload(h, ann, "hi", "x".repeat(256))).body.error).toMatchObject({
+      code: "BAD_REQUEST",
+      field: "name",
+    })
+    expect((await upload(h, undefined, "hi", "a.txt")).status).toBe(401)
+  })
+})
+
+describe("the size limit", () => {
+  test("a file of exactly UPLOAD_MAX_BYTES is taken; one byte more is 413, declared or streamed, and nothing stays", async () => {
+    const [ann] = await signUpAll(h, ["ann"])
+    const ok = await upload(h, ann, png(LIMIT - 8), "max.png")
+    expect(ok.body.upload.size).toBe(LIMIT)
+    const before = { rows: h.query("select id from uploads"), disk: filesOnDisk(h) }
+    const declared = await upload(h, ann, png(LIMIT - 7), "big.png")
+    expect({ status: declared.status, code: declared.body.error.code }).toEqual({
+      status: 413,
+      code: "PAYLOAD_TOO_LARGE",
+    })
+    // No Content-Length: the counter stops it past the limit, the partial file is removed.
+    const pieces = Array.from({ length: 8 }, () => png(40_000 - 8))
+    const chunked = await upload(h, ann, streamed(pieces), "big.png")
+    expect({ status: chunked.status, code: chunked.body.error.code }).toEqual({
+      status: 413,
+      code: "PAYLOAD_TOO_LARGE",
+    })
+    expect({ rows: h.query("select id from uploads"), disk: filesOnDisk(h) }).toEqual(before)
+    expect(filesOnDisk(h).partial).toEqual([])
+  })
+
+  test("other routes keep MAX_HTTP_BUFFER_SIZE", async () => {
+    const [ann, bob] = await signUpAll(h, ["ann", "bob"])
+    const id = await createConversation(h, ann, [bob])
+    const res = await api(h, "POST", `/api/conversations/${id}/messages`, {
+      auth: ann,
+      rawBody: JSON.stringify({ text: "x".repeat(100_000) }),
+    })
+    expect([res.status, res.body.error.code]).toEqual([413, "PAYLOAD_TOO_LARGE"])
+  })
+})
+
+describe("downloads", () => {
+  /** ann uploads; bob shares a conversation with her where she posts it; eve is a stranger. */
+  async function posted() {
+    const [ann, bob, eve, cat] = await signUpAll(h, ["ann", "bob", "eve", "cat"])
+    const data = png(3000)
+    const file = await uploaded(h, ann, data, "photo.png")
+    const id = await createConversation(h, ann, [bob, cat])
+    return { ann, bob, eve, cat, data, file, id }
+  }
+  const send = (user: any, id: number, attachments: { id: string }[]) =>
+    api(h, "POST", `/api/conversations/${id}/messages`, { auth: user, body: { attachments } })
+
+  test("the uploader at once; participants once it is posted; a stranger and a removed member get the unknown id's 404", async () => {
+    const { ann, bob, eve, cat, data, file, id } = await posted()
+    const got = await download(h, ann, file.url)
+    expect(got.status).toBe(200)
+    expect(new Uint8Array(await got.arrayBuffer())).toEqual(data)
+    // Not posted yet: nobody else may read it.
+    expect((await download(h, bob, file.url)).status).toBe(404)
+    expect((await send(ann, id, [{ id: file.id }])).status).toBe(201)
+    const asBob = await download(h, bob, file.url)
+    expect(asBob.status).toBe(200)
+    expect(new Uint8Array(await asBob.arrayBuffer())).toEqual(data)
+
+    const unknown = await (await download(h, eve, "/api/uploads/AAAAAAAAAAAAAAAAAAAAAA")).json()
+    const stranger = await download(h, eve, file.url)
+    expect(stranger.status).toBe(404)
+    expect(await stranger.json()).toEqual(unknown)
+    await api(h, "DELETE", `/api/conversations/${id}/participants/${cat.id}`, { auth: ann })
+    expect((await download(h, cat, file.url)).status).toBe(404)
+    expect((await download(h, undefined, file.url)).status).toBe(401)
+    expect((await download(h, ann, "/api/uploads/not-an-id")).status).toBe(400)
+  })
+
+  test("ranges: 206 with Content-Range, a suffix, an open end; 416 past the end; HEAD gives the headers only", async () => {
+    const { ann, data, file } = await posted()
+    const part = await download(h, ann, file.url, { headers: { range: "bytes=10-19" } })
+    expect(part.status).toBe(206)
+    expect(part.headers.get("content-range")).toBe(`bytes 10-19/${data.length}`)
+    expect(part.headers.get("content-length")).toBe("10")
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(data.subarray(10, 20))
+    const tail = await download(h, ann, file.url, { headers: { range: "bytes=-5" } })
+    expect([tail.status, tail.headers.get("content-range")]).toEqual([
+      206,
+      `bytes ${data.length - 5}-${data.length - 1}/${data.length}`,
+    ])
+    expect(new Uint8Array(await tail.arrayBuffer())).toEqual(data.subarray(data.length - 5))
+    const open = await download(h, ann, file.url, { headers: { range: `bytes=${data.length - 3}-` } })
+    expect(new Uint8Array(await open.arrayBuffer())).toEqual(data.subarray(data.length - 3))
+    const past = await download(h, ann, file.url, { headers: { range: `bytes=${data.length}-` } })
+    expect([past.status, past.headers.get("content-range")]).toEqual([416, `bytes */${data.length}`])
+    const head = await download(h, ann, file.url, { method: "HEAD" })
+    expect([head.status, head.headers.get("content-length"), (await head.arrayBuffer()).byteLength]).toEqual([
+      200,
+      String(data.length),
+      0,
+    ])
+  })
+
+  test("headers: the sniffed type, nosniff, long private caching; inline for images, attachment with a safe name otherwise", async () => {
+    const { ann, file } = await posted()
+    const image = await download(h, ann, file.url)
+    expect(
+      Object.fromEntries(
+        [
+          "content-type",
+          "x-content-type-options",
+          "content-disposition",
+          "accept-ranges",
+          "cache-control",
+        ].map((n) => [n, image.headers.get(n)]),
+      ),
+    ).toEqual({
+      "content-type": "image/png",
+      "x-content-type-options": "nosniff",
+      "content-disposition": `inline; filename="photo.png"; filename*=UTF-8''photo.png`,
+      "accept-ranges": "bytes",
+      "cache-control": "private, max-age=31536000, immutable",
+    })
+    const hostile = await uploaded(h, ann, "<script>alert(1)</script>", 'a"\r\nX: y.txt')
+    expect(hostile).toMatchObject({ name: 'a"__X: y.txt', mime: "text/plain" })
+    const res = await download(h, ann, hostile.url)
+    expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8")
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="a___X: y.txt"; filename*=UTF-8''a%22__X%3A%20y.txt`,
+    )
+    expect(res.headers.get("x")).toBeNull()
+    const french = await uploaded(h, ann, "bonjour", "résumé (v2).txt")
+    expect((await download(h, ann, french.url)).headers.get("content-disposition")).toBe(
+      `attachment; filename="r_sum_ (v2).txt"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%28v2%29.txt`,
+    )
+  })
+
+  test("a socket of the conversation hears the message; the room's member downloads what it names", async () => {
+    const { ann, bob, file, id } = await posted()
+    const b = await connect(h, bob)
+    await joinRoom(b, id)
+    const heard = new Promise<any>((resolve) => b.once("new_message", resolve))
+    await send(ann, id, [{ id: file.id }])
+    const { message } = await heard
+    expect((await download(h, bob, message.attachments[0].url)).status).toBe(200)
+  })
+})
