@@ -5,7 +5,7 @@ import type { TestUser } from "./clients.ts"
 import type { TestServer } from "./server.ts"
 
 /** Bytes starting with `magic`, then `size` bytes of pseudo-random filler (binary: NULs included). */
-export function bytes(magic: number[] | string, size = 5000): Uint8Array {
+export function bytes(magic: number[] | string, size = 5000): Uint8Array<ArrayBuffer> {
   const head = typeof magic === "string" ? [...Buffer.from(magic, "latin1")] : magic
   const out = new Uint8Array(head.length + size)
   out.set(head)
