@@ -1,5 +1,6 @@
 /** What the people routes answer: directory pages, accounts as admins see them, invites, audit records. */
 import { z } from "zod"
+import { attachment } from "./messageParts.ts"
 import { isoTime, ownUser, publicUser } from "./wire.ts"
 
 /** A page of the directory. */
@@ -91,6 +92,7 @@ export const exportDocument = z.object({
       replyToMessageId: z.number().nullable(),
       clientMessageId: z.string().nullable(),
       createdAt: isoTime,
+      attachments: z.array(attachment),
     }),
   ),
 })

@@ -14,8 +14,8 @@ const REACTIONS = `(SELECT json_group_array(json_array(emoji, n, mine)) FROM (
     SELECT emoji, count(*) AS n, max(user_id = ?) AS mine FROM message_reactions
      WHERE message_id = m.id GROUP BY emoji ORDER BY min(rowid)))`
 
-// The message's files in order: the link rows are on the (message_id, position) key.
-const ATTACHMENTS = `(SELECT json_group_array(json_array(id, name, mime, size, duration_ms)) FROM (
+/** The files of message `m`, in order, as JSON (the link rows are on the (message_id, position) key). */
+export const ATTACHMENTS = `(SELECT json_group_array(json_array(id, name, mime, size, duration_ms)) FROM (
     SELECT up.id, up.name, up.mime, up.size, up.duration_ms FROM message_attachments a
       JOIN uploads up ON up.id = a.upload_id WHERE a.message_id = m.id ORDER BY a.position))`
 
@@ -97,14 +97,18 @@ export const toReplyPreview = (r: Row): ReplyPreview | null =>
         deleted: Boolean(r.reply_deleted),
       }
 
+/** The attachments from the ATTACHMENTS column. */
+export const parseAttachments = (json: unknown): Attachment[] =>
+  (JSON.parse(String(json ?? "[]")) as [string, string, string, number, number | null][]).map((a) =>
+    toAttachment(...a),
+  )
+
 /** A message from one row of the shared SELECT. */
 export function fromRow(r: Row): Message {
   const reactions = (JSON.parse(String(r.reactions ?? "[]")) as [string, number, number][]).map(
     ([emoji, count, mine]) => ({ emoji, count, me: mine === 1 }),
   )
-  const attachments = (
-    JSON.parse(String(r.attachments ?? "[]")) as [string, string, string, number, number | null][]
-  ).map((a) => toAttachment(...a))
+  const attachments = parseAttachments(r.attachments)
   const fields: MessageFields = {
     id: Number(r.id),
     conversationId: Number(r.conversation_id),

@@ -4,6 +4,7 @@
  * with a hundred thousand messages costs a page of memory, not the whole document.
  */
 import type { Db } from "../../db.ts"
+import { ATTACHMENTS, parseAttachments } from "../messageRows.ts"
 import { toOwnUser, type UserRow } from "../userService.ts"
 
 const CONVERSATION_PAGE = 100
@@ -63,8 +64,9 @@ export function createDataExport(db: Db) {
   async function* messages(userId: number): AsyncGenerator<string> {
     for (let after = 0, first = true; ; ) {
       const rows = await query(
-        `SELECT id, conversation_id, seq, text, audio_url, reply_to_message_id, client_message_id, created_at
-         FROM messages WHERE sender_id = ? AND id > ? ORDER BY id LIMIT ?`,
+        `SELECT id, conversation_id, seq, text, audio_url, reply_to_message_id, client_message_id, created_at,
+           ${ATTACHMENTS} AS attachments
+         FROM messages m WHERE sender_id = ? AND id > ? ORDER BY id LIMIT ?`,
         [userId, after, MESSAGE_PAGE],
       )
       if (rows.length === 0) return
@@ -78,6 +80,7 @@ export function createDataExport(db: Db) {
           replyToMessageId: r.reply_to_message_id === null ? null : Number(r.reply_to_message_id),
           clientMessageId: r.client_message_id,
           createdAt: iso(r.created_at),
+          attachments: parseAttachments(r.attachments),
         }),
       )
       yield `${first ? "" : ","}${items.join(",")}`
