@@ -140,6 +140,8 @@ interface Op {
   rule: Rule
   /** Reads only: the database must not change even when it succeeds. */
   pure?: boolean
+  /** Answers that do not follow from the rule alone (an upload's readers), by actor. */
+  outcome?(actor: Actor): Expected | undefined
 }
 interface HttpOp extends Op {
   /** "METHOD /path", where :id is the cell's conversation and :userId its target. */
@@ -236,6 +238,44 @@ const HTTP_OPS: HttpOp[] = [
     pure: true,
     query: (c) => `q=before&conversationId=${c.conversationId}`,
   },
+  {
+    name: "PATCH /api/conversations/:id/me",
+    rule: "participant",
+    okStatus: 200,
+    body: () => ({ mutedUntil: "2099-01-01T00:00:00Z" }),
+  },
+  // Any signed-in user may upload (a JSON body is UTF-8 text: text/plain).
+  {
+    name: "POST /api/uploads",
+    rule: "user",
+    okStatus: 201,
+    query: () => "name=notes.txt",
+    body: () => ({ note: "hi" }),
+  },
+  // The group admin's file, posted in the group: its participants read it (a blocker too, who is
+  // still one); anyone else gets the unknown id's NOT_FOUND, never a FORBIDDEN that tells it exists.
+  {
+    name: "GET /api/uploads/:id",
+    rule: "user",
+    okStatus: 200,
+    pure: true,
+    prepare: async (h, w) => {
+      const up = await api(h, "POST", "/api/uploads?name=notes.txt", { auth: w.admin, body: { note: "hi" } })
+      const { id, url } = up.body.upload
+      await api(h, "POST", `/api/conversations/${w.group}/messages`, {
+        auth: w.admin,
+        body: { attachments: [{ id }] },
+      })
+      return { url }
+    },
+    path: (c) => String(c.prepared.url),
+    outcome: (actor) =>
+      (TOKEN_ACTORS as readonly Actor[]).includes(actor) || actor === "disabled"
+        ? undefined
+        : ["member", "admin", "groupBlocker"].includes(actor)
+          ? { outcome: "ok" }
+          : { outcome: "NOT_FOUND" },
+  },
   ...PEOPLE_OPS,
 ]
 
@@ -294,7 +334,7 @@ const pathFor = (template: string, c: Cell) =>
 const expectedOf = (op: Op, actor: Actor): Expected =>
   op.name === "POST /api/auth/login" && actor === "disabled"
     ? { outcome: "FORBIDDEN", message: /account disabled/i }
-    : expected(op.rule, actor)
+    : (op.outcome?.(actor) ?? expected(op.rule, actor))
 
 /** Runs `act` on a fresh world; a refusal (or a pure success) must leave every table as it was. */
 async function inWorld(op: Op & Partial<HttpOp>, actor: Actor, act: (c: Cell, w: World) => Promise<void>) {

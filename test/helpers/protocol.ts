@@ -4,7 +4,10 @@
 export const EVENTS: [string, string[]][] = [
   ["join_conversation", ["conversationId"]],
   ["leave_conversation", ["conversationId"]],
-  ["send_message", ["conversationId", "text", "audioUrl", "replyToMessageId", "clientMessageId"]],
+  [
+    "send_message",
+    ["conversationId", "text", "audioUrl", "replyToMessageId", "clientMessageId", "attachments"],
+  ],
   ["edit_message", ["messageId", "text"]],
   ["delete_message", ["messageId"]],
   ["add_reaction", ["messageId", "emoji"]],
@@ -52,7 +55,10 @@ export const ROUTES: [string, string[]][] = [
   ["GET /api/conversations", []],
   ["GET /api/conversations/:id", []],
   ["GET /api/conversations/:id/messages", []],
-  ["POST /api/conversations/:id/messages", ["text", "audioUrl", "replyToMessageId", "clientMessageId"]],
+  [
+    "POST /api/conversations/:id/messages",
+    ["text", "audioUrl", "replyToMessageId", "clientMessageId", "attachments"],
+  ],
   ["GET /api/conversations/:id/events", []],
   ["POST /api/conversations/:id/read", ["seq"]],
   ["POST /api/conversations/:id/delivered", ["seq"]],
@@ -63,6 +69,7 @@ export const ROUTES: [string, string[]][] = [
   ["POST /api/conversations/:id/leave", []],
   ["POST /api/conversations/:id/block", []],
   ["DELETE /api/conversations/:id/block", []],
+  ["PATCH /api/conversations/:id/me", ["mutedUntil"]],
   ["PATCH /api/messages/:id", ["text"]],
   ["DELETE /api/messages/:id", []],
   ["GET /api/messages/:id/reactions", []],
@@ -70,4 +77,6 @@ export const ROUTES: [string, string[]][] = [
   ["DELETE /api/messages/:id/reactions/:emoji", []],
   ["GET /api/users/:id", []],
   ["GET /api/search", []],
+  ["POST /api/uploads", []],
+  ["GET /api/uploads/:id", []],
 ]

@@ -144,6 +144,8 @@ const TABLES = [
   "invites",
   "password_resets",
   "audit_events",
+  "uploads",
+  "message_attachments",
 ]
 
 /**
