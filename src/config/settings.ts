@@ -91,7 +91,7 @@ export const SETTINGS = {
     default: "65536",
     description: "Largest Socket.IO frame and largest HTTP request body, in bytes.",
     details:
-      "A larger frame closes that connection; a larger body is 413 `PAYLOAD_TOO_LARGE` (past 1 MiB, or four times this setting, the connection is refused before the body is read). Uploads have their own limit, `UPLOAD_MAX_BYTES`.",
+      "A larger frame closes that connection; a larger body is 413 `PAYLOAD_TOO_LARGE` (past the largest of 1 MiB, four times this setting and `UPLOAD_MAX_BYTES` + 64 KiB, the connection is refused before the body is read). Uploads have their own limit, `UPLOAD_MAX_BYTES`.",
   },
   MAX_PARTICIPANTS: { kind: wholeNumber(1), default: "1000", description: "Participants per conversation." },
   MAX_CONNECTIONS_PER_USER: {
