@@ -7,7 +7,8 @@ import { describe, expect, test } from "bun:test"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { api, connect, createConversation, join as joinRoom, signUpAll } from "./helpers/clients.ts"
-import { download, exe, filesOnDisk, ogg, png, upload, uploaded } from "./helpers/uploads.ts"
+import { startTestServer } from "./helpers/server.ts"
+import { bytes, download, exe, filesOnDisk, ogg, png, upload, uploaded } from "./helpers/uploads.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
 
 const LIMIT = 200_000
@@ -79,6 +80,36 @@ describe("sniffing", () => {
     expect(voice).toMatchObject({ mime: "audio/ogg", durationMs: 4200 })
     const empty = await upload(h, ann, new Uint8Array(0), "empty.txt")
     expect(empty.body.upload).toMatchObject({ mime: "text/plain", size: 0 })
+  })
+
+  test("every default type is recognised from its first bytes", async () => {
+    const [ann] = await signUpAll(h, ["ann"])
+    const ebml = "\x1a\x45\xdf\xa3\x9f\x42\x82\x84webm"
+    const cases: [string, string][] = [
+      ["image/jpeg", "\xff\xd8\xff\xe0\x00\x10JFIF"],
+      ["image/gif", "GIF89a"],
+      ["image/webp", "RIFF\x24\x00\x00\x00WEBPVP8 "],
+      ["audio/wav", "RIFF\x24\x00\x00\x00WAVEfmt "],
+      ["audio/webm", `${ebml}\x86\x86A_OPUS`],
+      ["video/webm", `${ebml}\x86\x85V_VP8\x86\x86A_OPUS`],
+      ["audio/ogg", "OggS\x00\x02"],
+      ["audio/mpeg", "ID3\x03\x00\x00"],
+      ["audio/mpeg", "\xff\xfb\x90\x64"],
+      ["audio/mp4", "\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00"],
+      ["video/mp4", "\x00\x00\x00\x20ftypisom\x00\x00\x02\x00vide"],
+      ["application/pdf", "%PDF-1.7\n"],
+      ["application/zip", "PK\x03\x04\x14\x00"],
+    ]
+    const got = []
+    for (const [, magic] of cases) got.push((await upload(h, ann, bytes(magic), "f")).body.upload?.mime)
+    expect(got).toEqual(cases.map(([mime]) => mime))
+  })
+
+  test("text that merely begins like a known format stays text", async () => {
+    const [ann] = await signUpAll(h, ["ann"])
+    for (const text of ["MZ is the DOS header's mark", "ID3 tags name the artist", "OggS and more"]) {
+      expect((await upload(h, ann, text, "t.txt")).body.upload.mime).toBe("text/plain")
+    }
   })
 
   test("a file name is needed; control characters in it become _; no token is 401", async () => {
@@ -233,4 +264,23 @@ describe("downloads", () => {
     const { message } = await heard
     expect((await download(h, bob, message.attachments[0].url)).status).toBe(200)
   })
+})
+
+test("uploads count against the messages rate limit: past it 429, nothing kept", async () => {
+  const tight = await startTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "1", RATE_LIMIT_MESSAGES_BURST: "2" })
+  try {
+    const [ann] = await signUpAll(tight, ["ann"])
+    const answers = []
+    for (let i = 0; i < 3; i++) answers.push(await upload(tight, ann, png(), `${i}.png`))
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 429])
+    expect(answers[2]!.body.error).toMatchObject({ code: "RATE_LIMITED", retryAfterMs: expect.any(Number) })
+    expect(filesOnDisk(tight).kept.sort()).toEqual(
+      answers
+        .slice(0, 2)
+        .map((a) => a.body.upload.id)
+        .sort(),
+    )
+  } finally {
+    await tight.stop()
+  }
 })

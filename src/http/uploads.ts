@@ -33,7 +33,7 @@ export function uploadRoutes(services: Services, config: Config) {
       query: uploadQuery,
       bytesBody: "The file's bytes, at most UPLOAD_MAX_BYTES",
       ok: { 201: ["Stored", uploadAnswer] },
-      errors: ["UNSUPPORTED_MEDIA_TYPE"],
+      errors: ["UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED"],
     }),
     async (c) => {
       const { name, durationMs } = parseInput(uploadQuery, c.req.query())

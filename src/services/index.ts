@@ -153,6 +153,7 @@ export function createServices({ db, jwtSecret, config, shared, uploadStorage }:
     storage: uploadStorage,
     maxBytes: config.uploads.maxBytes,
     types: config.uploads.types,
+    limit: limits.send,
   })
   const messages = createMessageService({ db, membership, bus, sendLimit: limits.send, uploads })
   const messageChanges = createMessageChanges({ db, membership, bus, audit, sendLimit: limits.send, uploads })

@@ -9,6 +9,7 @@ import type { Row } from "@libsql/client"
 import type { Attachment, PublicUser } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
+import type { TokenBucket } from "../stores/rateLimits.ts"
 import { receive } from "../stores/uploads/receive.ts"
 import type { UploadStorage } from "../stores/uploads/storage.ts"
 import { toAttachment } from "./messageRows.ts"
@@ -19,6 +20,8 @@ export interface UploadDeps {
   maxBytes: number
   /** The MIME types one may upload (UPLOAD_TYPES). */
   types: readonly string[]
+  /** Per uploader: the messages limit, so files cannot be sent faster than messages. */
+  limit: TokenBucket
 }
 
 /** An upload never attached to a message is removed after this long. */
@@ -43,7 +46,7 @@ const stored = (r: Row): StoredUpload => ({
 })
 
 /** The upload service over one database and one storage. */
-export function createUploads({ db, storage, maxBytes, types }: UploadDeps) {
+export function createUploads({ db, storage, maxBytes, types, limit }: UploadDeps) {
   const query = async (sql: string, args: (string | number | null)[]) =>
     (await db.$client.execute({ sql, args })).rows
 
@@ -78,6 +81,7 @@ export function createUploads({ db, storage, maxBytes, types }: UploadDeps) {
     ): Promise<Attachment> {
       if (declaredSize !== undefined && declaredSize > maxBytes)
         throw new AppError("PAYLOAD_TOO_LARGE", `The file is over ${maxBytes} bytes (UPLOAD_MAX_BYTES)`)
+      await limit.consume(uploader.id)
       const file = await receive(body, { dir: storage.partialDir, maxBytes, types })
       const id = randomBytes(16).toString("base64url")
       try {

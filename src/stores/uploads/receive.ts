@@ -5,7 +5,7 @@
  */
 import { open, unlink } from "node:fs/promises"
 import { join } from "node:path"
-import { AppError } from "../../errors.ts"
+import { AppError, STORAGE_RETRY_MS } from "../../errors.ts"
 import { SNIFF_BYTES, sniffMagic, textChecker } from "./sniff.ts"
 
 export interface Received {
@@ -30,6 +30,12 @@ const unsupported = (mime: string | undefined) =>
     "UNSUPPORTED_MEDIA_TYPE",
     mime ? `Files of type ${mime} are not accepted` : "The file's type is not one the server accepts",
   )
+
+const diskFull = (err: unknown) => ["ENOSPC", "EDQUOT"].includes(String((err as { code?: unknown })?.code))
+const unavailable = () =>
+  new AppError("UNAVAILABLE", "The server cannot store files right now; retry shortly", {
+    retryAfterMs: STORAGE_RETRY_MS,
+  })
 
 /** Reads `body` into a new file in `dir`; throws PAYLOAD_TOO_LARGE or UNSUPPORTED_MEDIA_TYPE. */
 export async function receive(
@@ -83,6 +89,6 @@ export async function receive(
     await reader?.cancel().catch(() => {})
     await file.close().catch(() => {})
     await unlink(path).catch(() => {})
-    throw err
+    throw diskFull(err) ? unavailable() : err
   }
 }

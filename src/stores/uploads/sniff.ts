@@ -53,9 +53,10 @@ export function sniffMagic(b: Uint8Array): string | undefined {
   if (ascii(b, 0, "RIFF") && ascii(b, 8, "WAVE")) return "audio/wav"
   if (ascii(b, 0, "RIFF") && ascii(b, 8, "AVI ")) return "video/x-msvideo"
   if (startsWith(b, 0x1a, 0x45, 0xdf, 0xa3)) return ebml(b)
-  if (ascii(b, 0, "OggS")) return "audio/ogg"
+  if (ascii(b, 0, "OggS") && b[4] === 0) return "audio/ogg"
   if (ascii(b, 0, "fLaC")) return "audio/flac"
-  if (ascii(b, 0, "ID3") || mpegFrame(b)) return "audio/mpeg"
+  // ID3v2.2 to 2.4, so that a text beginning "ID3 " stays text.
+  if ((ascii(b, 0, "ID3") && b[3]! >= 2 && b[3]! <= 4) || mpegFrame(b)) return "audio/mpeg"
   if (ascii(b, 4, "ftyp")) return isoMedia(b)
   if (ascii(b, 0, "%PDF-")) return "application/pdf"
   if (startsWith(b, 0x50, 0x4b) && (startsWith(b.subarray(2), 3, 4) || startsWith(b.subarray(2), 5, 6)))
@@ -65,7 +66,8 @@ export function sniffMagic(b: Uint8Array): string | undefined {
   if (ascii(b, 0, "Rar!\x1a\x07")) return "application/vnd.rar"
   if (ascii(b, 0, "BM") && b.length >= 14 && b[6] === 0 && b[7] === 0) return "image/bmp"
   if (startsWith(b, 0x49, 0x49, 0x2a, 0x00) || startsWith(b, 0x4d, 0x4d, 0x00, 0x2a)) return "image/tiff"
-  if (ascii(b, 0, "MZ")) return "application/x-msdownload"
+  // A DOS header is mostly zeros; a text beginning "MZ" has none.
+  if (ascii(b, 0, "MZ") && b.subarray(2, 64).includes(0)) return "application/x-msdownload"
   if (startsWith(b, 0x7f, 0x45, 0x4c, 0x46)) return "application/x-executable"
   if (startsWith(b, 0xcf, 0xfa, 0xed, 0xfe) || startsWith(b, 0xca, 0xfe, 0xba, 0xbe))
     return "application/x-mach-binary"
