@@ -35,6 +35,7 @@ describe("the seed protocol", () => {
         deletedBy: null,
         reactions: [],
         replyTo: null,
+        attachments: [],
       },
     })
     expect(got).toEqual({ conversationId: id, seq: ack.message.seq, message: ack.message })
