@@ -1,15 +1,18 @@
 /** The HTTP API through fetch: accounts, conversations, history and sync pages, typed from the contract. */
 import type {
   AckPayload,
+  Attachment,
   ChangePasswordBody,
   ClientPayload,
   Conversation,
+  ConversationDetail,
   ConversationSummary,
   CreateConversationBody,
   EventsPage,
   HistoryPage,
   LoginBody,
   Message,
+  MuteState,
   OwnUser,
   RegisterBody,
   ResetPasswordBody,
@@ -103,6 +106,20 @@ export function createHttp({ url, token: initial, fetch: fetchFn = globalThis.fe
       await call("DELETE", "/api/me", { password })
       token = undefined
     },
+    /**
+     * Uploads a file's raw bytes (a Blob, a File, a stream); attach it with `attachments: [{id}]`.
+     * `durationMs` for a voice message.
+     */
+    upload: async (body: BodyInit, name: string, durationMs?: number): Promise<Attachment> => {
+      const res = await fetchFn(`${base}/api/uploads${query({ name, durationMs })}`, {
+        method: "POST",
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        body,
+      })
+      const json = await res.json()
+      if (!res.ok) throw new CauserieError(json.error, res.status)
+      return json.upload
+    },
     ...peopleApi(call, query),
     admin: adminApi(call, query),
 
@@ -111,7 +128,10 @@ export function createHttp({ url, token: initial, fetch: fetchFn = globalThis.fe
       list: async (options: { includeBlocked?: boolean } = {}) =>
         (await call<{ conversations: ConversationSummary[] }>("GET", `/api/conversations${query(options)}`))
           .conversations,
-      get: (id: number) => call<Conversation>("GET", conversation(id)),
+      get: (id: number) => call<ConversationDetail>("GET", conversation(id)),
+      /** Mutes it for me until `until` (ISO-8601), or unmutes with null; my devices hear conversation_muted. */
+      mute: (id: number, until: string | null) =>
+        call<MuteState>("PATCH", `${conversation(id)}/me`, { mutedUntil: until }),
       /** A page of history, newest first; pass `nextBefore` as `before` for the next. */
       history: (id: number, page: { before?: number; limit?: number } = {}) =>
         call<HistoryPage>("GET", `${conversation(id)}/messages${query(page)}`),

@@ -141,3 +141,32 @@ test("refusals reject with a typed CauserieError: code, field, status; a refused
   const stranger = client("not-a-token")
   expect(await stranger.chat.ready().catch((e) => e)).toMatchObject({ code: "UNAUTHORIZED" })
 })
+
+test("files and mute through the client: upload, send with attachments, the mute heard on another device", async () => {
+  const [alice, bob] = await Promise.all([account("alice"), account("bob")])
+  const conversation = await alice.http.conversations.create({ participantIds: [bob.session.user.id] })
+  const file = await alice.http.upload(new Blob(["minutes of the meeting"]), "minutes.txt")
+  expect(file).toMatchObject({ name: "minutes.txt", mime: "text/plain", size: 22 })
+  const refused = await alice.http
+    .upload(new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03]), "x.exe")
+    .catch((e) => e)
+  expect(refused).toMatchObject({ name: "CauserieError", code: "UNSUPPORTED_MEDIA_TYPE", status: 415 })
+
+  const { chat, heard } = client(bob.session.token)
+  await chat.follow(conversation.id)
+  const sent = await alice.http.conversations.send(conversation.id, { attachments: [{ id: file.id }] })
+  expect(sent.message.attachments).toEqual([file])
+  await until(() =>
+    heard.some((e) => e.type === "new_message" && e.data.message.attachments[0]?.id === file.id),
+  )
+
+  const until8 = new Date(Date.now() + 8 * 3600_000).toISOString()
+  const phone = client(alice.session.token)
+  await phone.chat.ready()
+  expect(await alice.http.conversations.mute(conversation.id, until8)).toEqual({
+    conversationId: conversation.id,
+    mutedUntil: until8,
+  })
+  await until(() => phone.heard.some((e) => e.type === "conversation_muted" && e.data.mutedUntil === until8))
+  expect((await alice.http.conversations.get(conversation.id)).mutedUntil).toBe(until8)
+})
