@@ -6,13 +6,15 @@
 import { describe, expect, test } from "bun:test"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
+import fc from "fast-check"
+import { loadConfig } from "../src/config.ts"
 import { api, connect, createConversation, join as joinRoom, signUpAll } from "./helpers/clients.ts"
 import { startTestServer } from "./helpers/server.ts"
 import { bytes, download, exe, filesOnDisk, ogg, png, upload, uploaded } from "./helpers/uploads.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
 
 const LIMIT = 200_000
-const h = useTestServer({ UPLOAD_MAX_BYTES: String(LIMIT) })
+const h = useTestServer({ UPLOAD_MAX_BYTES: String(LIMIT), RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 
 /** A body sent in pieces, without Content-Length (chunked), as a browser streams a large file. */
 function streamed(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
@@ -103,6 +105,35 @@ describe("sniffing", () => {
     const got = []
     for (const [, magic] of cases) got.push((await upload(h, ann, bytes(magic), "f")).body.upload?.mime)
     expect(got).toEqual(cases.map(([mime]) => mime))
+  })
+
+  test("any bytes: 201 of an allowed type (text only when it is UTF-8 without NUL) or 415, never anything else", async () => {
+    const [ann] = await signUpAll(h, ["ann"])
+    const allowed = loadConfig({}).uploads.types
+    const magic = fc.constantFrom(
+      [],
+      [0x89, 0x50, 0x4e, 0x47],
+      [0xff, 0xd8, 0xff],
+      [0x1a, 0x45, 0xdf, 0xa3],
+      [0x4d, 0x5a],
+      [0x50, 0x4b, 0x03, 0x04],
+    )
+    await fc.assert(
+      fc.asyncProperty(magic, fc.uint8Array({ maxLength: 6000 }), async (head, rest) => {
+        const data = new Uint8Array([...head, ...rest])
+        const res = await upload(h, ann, data, "fuzz")
+        expect([201, 415]).toContain(res.status)
+        if (res.status === 415) return expect(res.body.error.code).toBe("UNSUPPORTED_MEDIA_TYPE")
+        expect(allowed).toContain(res.body.upload.mime)
+        expect(res.body.upload.size).toBe(data.length)
+        if (res.body.upload.mime === "text/plain") {
+          expect(data.includes(0)).toBe(false)
+          expect(() => new TextDecoder("utf-8", { fatal: true }).decode(data)).not.toThrow()
+        }
+      }),
+      { numRuns: 60 },
+    )
+    expect(filesOnDisk(h).partial).toEqual([])
   })
 
   test("text that merely begins like a known format stays text", async () => {
