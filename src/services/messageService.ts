@@ -92,6 +92,11 @@ export function createMessageService({ db, membership, bus, sendLimit, uploads }
         // The same clientMessageId sent twice at once: the unique index let one in.
         const raced = isConstraintError(err) ? await earlier(sender, input) : undefined
         if (raced) return raced
+        // An attachment's upload removed between the check and the write (its message deleted).
+        if (isConstraintError(err) && attachments.length > 0)
+          throw new AppError("BAD_REQUEST", "attachments: an upload is no longer there", {
+            field: "attachments",
+          })
         throw err
       }
     },
