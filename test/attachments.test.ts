@@ -4,7 +4,7 @@
  * recording sent alone is the seed's audio message; files go once no message carries them.
  */
 import { describe, expect, test } from "bun:test"
-import { existsSync } from "node:fs"
+import { existsSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import type { Socket } from "socket.io-client"
 import {
@@ -182,18 +182,21 @@ describe("removal", () => {
     expect((await download(h, ann, shared.url)).status).toBe(404)
   })
 
-  test("an upload never attached is swept after a day; a younger one, or an attached one, stays", async () => {
+  test("an upload never attached is swept after a day, as is a partial file; a younger one, or an attached one, stays", async () => {
     const { ann, id } = await pair()
     const [old, attached] = await Promise.all([
       uploaded(h, ann, png(), "old.png"),
       uploaded(h, ann, png(), "attached.png"),
     ])
     await post(ann, id, { attachments: [{ id: attached.id }] })
+    // A file a killed process was receiving.
+    const partial = join(h.dir, "uploads", ".partial", "left-behind.part")
+    writeFileSync(partial, "half a file")
     const uploads = h.server.services.uploads
     await uploads.sweep()
-    expect([stored(old.id), stored(attached.id)]).toEqual([true, true])
+    expect([stored(old.id), stored(attached.id), existsSync(partial)]).toEqual([true, true, true])
     await uploads.sweep(Date.now() + 25 * 60 * 60 * 1000)
-    expect([stored(old.id), stored(attached.id)]).toEqual([false, true])
+    expect([stored(old.id), stored(attached.id), existsSync(partial)]).toEqual([false, true, false])
     expect(h.query("select id from uploads where id in (?, ?)", old.id, attached.id)).toEqual([
       { id: attached.id },
     ])

@@ -143,8 +143,9 @@ export function createUploads({ db, storage, maxBytes, types, limit }: UploadDep
       return removeUnreferenced(`u.id IN (${ids.map(() => "?").join(", ")})`, ids)
     },
 
-    /** Removes the uploads no message carries that are older than a day (at `now`). */
-    sweep(now = Date.now()): Promise<number> {
+    /** Removes the uploads no message carries that are older than a day (at `now`), and stale partial files. */
+    async sweep(now = Date.now()): Promise<number> {
+      await storage.removeStalePartials(now - UNATTACHED_TTL_MS)
       return removeUnreferenced("u.created_at < ?", [now - UNATTACHED_TTL_MS])
     },
   }

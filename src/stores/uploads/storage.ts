@@ -5,7 +5,7 @@
  * reaches a bucket.
  */
 import { mkdirSync } from "node:fs"
-import { rename, unlink } from "node:fs/promises"
+import { readdir, rename, stat, unlink } from "node:fs/promises"
 import { join } from "node:path"
 
 export interface UploadStorage {
@@ -19,9 +19,30 @@ export interface UploadStorage {
   read(key: string, start: number, end: number): Blob | ReadableStream<Uint8Array>
   /** Removes what `key` holds; nothing there is not an error. */
   remove(key: string): Promise<void>
+  /** Removes received files left behind before `before` (ms): a process killed mid-upload. */
+  removeStalePartials(before: number): Promise<number>
 }
 
 const missing = (err: unknown) => (err as { code?: string })?.code === "ENOENT"
+
+/** Files in `dir` last written before `before`, removed; one being received is written to all along. */
+async function removeStale(dir: string, before: number): Promise<number> {
+  let removed = 0
+  for (const name of await readdir(dir)) {
+    const path = join(dir, name)
+    const info = await stat(path).catch(() => undefined)
+    if (
+      info &&
+      info.mtimeMs < before &&
+      (await unlink(path).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed++
+  }
+  return removed
+}
 
 /** Files under `dir`, named by their key; received files wait in `dir/.partial` on the same disk. */
 export function createFileStorage(dir: string): UploadStorage {
@@ -39,6 +60,7 @@ export function createFileStorage(dir: string): UploadStorage {
         if (!missing(err)) throw err
       })
     },
+    removeStalePartials: (before) => removeStale(partialDir, before),
   }
 }
 
@@ -85,6 +107,7 @@ export function createS3Storage(
     async remove(key) {
       await client.delete(keyOf(key))
     },
+    removeStalePartials: (before) => removeStale(partialDir, before),
   }
 }
 
