@@ -25,6 +25,7 @@ import { createRedisBuckets } from "./stores/redis/buckets.ts"
 import { connectRedis } from "./stores/redis/connection.ts"
 import { createRedisLoginThrottle } from "./stores/redis/loginThrottle.ts"
 import { createUploadStorage } from "./stores/uploads/storage.ts"
+import { appRoutes } from "./web/app/routes.ts"
 import docsPage from "./web/docs/index.html"
 
 export interface RunningServer {
@@ -169,7 +170,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     hostname: config.host,
     idleTimeout,
     // The API documents' page: Bun bundles it (and `bun build --compile` embeds it), so it needs no network.
-    routes: { "/docs": docsPage },
+    routes: { "/docs": docsPage, ...appRoutes },
     // Production bundling of the page (no hot reload, no dev overlay), from source as from the executable.
     development: false,
     // Huge bodies are cut before they are buffered; up to this size the engine and the API answer

@@ -1,0 +1,194 @@
+/**
+ * Sign in (/signin), sign up (/signup) and invite links (/invite/:code, which sign up with the
+ * invite's token). Whether registration is open, by invite or closed is the server's to say: its
+ * refusal (403 with the reason) is shown as it comes.
+ */
+import { useSignal } from "@preact/signals"
+import { CauserieError, messageOf } from "../core/api.ts"
+import { addWords, t } from "../core/i18n.ts"
+import { followLink, navigate, query } from "../core/router.ts"
+import { signIn, signUp } from "../core/session.ts"
+
+addWords({
+  en: {
+    "auth.signin": "Sign in",
+    "auth.signup": "Sign up",
+    "auth.email": "Email",
+    "auth.password": "Password",
+    "auth.name": "Display name",
+    "auth.invite": "Invite code",
+    "auth.noAccount": "No account yet?",
+    "auth.haveAccount": "Already have an account?",
+    "auth.invited": "You were invited to Causerie: choose your account.",
+    "auth.passwordHint": "At least 8 characters.",
+    "auth.wrong": "Wrong email or password.",
+  },
+  fr: {
+    "auth.signin": "Se connecter",
+    "auth.signup": "Créer un compte",
+    "auth.email": "Adresse e-mail",
+    "auth.password": "Mot de passe",
+    "auth.name": "Nom affiché",
+    "auth.invite": "Code d’invitation",
+    "auth.noAccount": "Pas encore de compte ?",
+    "auth.haveAccount": "Déjà un compte ?",
+    "auth.invited": "Vous êtes invité sur Causerie : créez votre compte.",
+    "auth.passwordHint": "Au moins 8 caractères.",
+    "auth.wrong": "Adresse ou mot de passe incorrect.",
+  },
+})
+
+const value = (e: Event) => (e.currentTarget as HTMLInputElement).value
+
+/** Where to go once signed in: the page asked for (a path on this site only), or the list. */
+const next = () => {
+  const wanted = query.value.get("next")
+  return wanted?.startsWith("/") && !wanted.startsWith("//") ? wanted : "/"
+}
+
+export function SignIn() {
+  const email = useSignal("")
+  const password = useSignal("")
+  const error = useSignal("")
+  const busy = useSignal(false)
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    busy.value = true
+    error.value = ""
+    try {
+      await signIn(email.value, password.value)
+      navigate(next(), true)
+    } catch (err) {
+      error.value =
+        err instanceof CauserieError && err.code === "UNAUTHORIZED" ? t("auth.wrong") : messageOf(err)
+    } finally {
+      busy.value = false
+    }
+  }
+  return (
+    <main class="auth" aria-labelledby="auth-title">
+      <h1 id="auth-title">{t("auth.signin")}</h1>
+      <form onSubmit={submit}>
+        <label>
+          {t("auth.email")}
+          <input
+            type="email"
+            autocomplete="username"
+            required
+            value={email}
+            onInput={(e) => (email.value = value(e))}
+          />
+        </label>
+        <label>
+          {t("auth.password")}
+          <input
+            type="password"
+            autocomplete="current-password"
+            required
+            value={password}
+            onInput={(e) => (password.value = value(e))}
+          />
+        </label>
+        {error.value && (
+          <p class="error" role="alert">
+            {error.value}
+          </p>
+        )}
+        <button type="submit" disabled={busy.value}>
+          {t("auth.signin")}
+        </button>
+      </form>
+      <p>
+        {t("auth.noAccount")}{" "}
+        <a href="/signup" onClick={followLink}>
+          {t("auth.signup")}
+        </a>
+      </p>
+    </main>
+  )
+}
+
+export function SignUp({ invite }: { invite?: string }) {
+  const email = useSignal("")
+  const password = useSignal("")
+  const name = useSignal("")
+  const code = useSignal(invite ?? "")
+  const error = useSignal("")
+  const busy = useSignal(false)
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    busy.value = true
+    error.value = ""
+    try {
+      await signUp({
+        email: email.value,
+        password: password.value,
+        ...(name.value.trim() ? { displayName: name.value.trim() } : {}),
+        ...(code.value.trim() ? { inviteToken: code.value.trim() } : {}),
+      })
+      navigate("/", true)
+    } catch (err) {
+      error.value = messageOf(err)
+    } finally {
+      busy.value = false
+    }
+  }
+  return (
+    <main class="auth" aria-labelledby="auth-title">
+      <h1 id="auth-title">{t("auth.signup")}</h1>
+      {invite && <p>{t("auth.invited")}</p>}
+      <form onSubmit={submit}>
+        <label>
+          {t("auth.name")}
+          <input autocomplete="name" maxLength={100} value={name} onInput={(e) => (name.value = value(e))} />
+        </label>
+        <label>
+          {t("auth.email")}
+          <input
+            type="email"
+            autocomplete="email"
+            required
+            value={email}
+            onInput={(e) => (email.value = value(e))}
+          />
+        </label>
+        <label>
+          {t("auth.password")}
+          <input
+            type="password"
+            autocomplete="new-password"
+            required
+            minLength={8}
+            maxLength={256}
+            aria-describedby="password-hint"
+            value={password}
+            onInput={(e) => (password.value = value(e))}
+          />
+        </label>
+        <p id="password-hint" class="hint">
+          {t("auth.passwordHint")}
+        </p>
+        {!invite && (
+          <label>
+            {t("auth.invite")}
+            <input autocomplete="off" value={code} onInput={(e) => (code.value = value(e))} />
+          </label>
+        )}
+        {error.value && (
+          <p class="error" role="alert">
+            {error.value}
+          </p>
+        )}
+        <button type="submit" disabled={busy.value}>
+          {t("auth.signup")}
+        </button>
+      </form>
+      <p>
+        {t("auth.haveAccount")}{" "}
+        <a href="/signin" onClick={followLink}>
+          {t("auth.signin")}
+        </a>
+      </p>
+    </main>
+  )
+}
