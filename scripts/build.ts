@@ -9,7 +9,7 @@
  */
 import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
-import { relative, resolve } from "node:path"
+import { dirname, relative, resolve } from "node:path"
 import { parseArgs } from "node:util"
 import type { BunPlugin } from "bun"
 
@@ -61,6 +61,28 @@ export function embedLibsqlAddon(platform: string): BunPlugin {
   }
 }
 
+/**
+ * The web client's socket library for the browser. The executable's build resolves packages with the
+ * `node` condition, also for the page it embeds (src/web/app), and socket.io-client's `node` build
+ * reaches for Node's http module; its browser build is the one the page needs. Nothing on the server
+ * side imports socket.io-client.
+ */
+export function browserSocketClient(): BunPlugin {
+  return {
+    name: "browser-socket-client",
+    setup(build) {
+      build.onResolve({ filter: /^(socket|engine)\.io-client$/ }, ({ path }) => ({
+        path: resolve(root, "node_modules", path, "build/esm/index.js"),
+      }))
+      // Its package.json's `browser` map, which this build does not read: the browser's transports.
+      build.onResolve({ filter: /\.node\.js$/ }, ({ path, importer }) => {
+        if (!/[\\/]engine\.io-client[\\/]/.test(importer)) return undefined
+        return { path: resolve(dirname(importer), path.replace(/\.node\.js$/, ".js")) }
+      })
+    },
+  }
+}
+
 const started = performance.now()
 const outfile = resolve(root, values.outfile)
 const result = await Bun.build({
@@ -71,7 +93,7 @@ const result = await Bun.build({
     // A bunfig.toml in the folder the server starts from must not change how it runs (preloads).
     autoloadBunfig: false,
   },
-  plugins: [embedLibsqlAddon(libsqlPlatform(target))],
+  plugins: [embedLibsqlAddon(libsqlPlatform(target)), browserSocketClient()],
   minify: true,
   sourcemap: "linked",
   bytecode: true,

@@ -25,7 +25,7 @@ import { createRedisBuckets } from "./stores/redis/buckets.ts"
 import { connectRedis } from "./stores/redis/connection.ts"
 import { createRedisLoginThrottle } from "./stores/redis/loginThrottle.ts"
 import { createUploadStorage } from "./stores/uploads/storage.ts"
-import { appRoutes } from "./web/app/routes.ts"
+import { appRoutes, serveAsset } from "./web/appRoutes.ts"
 import docsPage from "./web/docs/index.html"
 
 export interface RunningServer {
@@ -170,6 +170,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     hostname: config.host,
     idleTimeout,
     // The API documents' page: Bun bundles it (and `bun build --compile` embeds it), so it needs no network.
+    // The web client's page at each of its routes (src/web/appRoutes.ts).
     routes: { "/docs": docsPage, ...appRoutes },
     // Production bundling of the page (no hot reload, no dev overlay), from source as from the executable.
     development: false,
@@ -193,7 +194,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       if (engineRequest) return gate.handle(req, srv, url)
       if (url.pathname === "/metrics" && req.method === "GET")
         return serveMetrics(req, srv.requestIP(req)?.address)
-      return answer(req, srv)
+      // The web client's hashed files; anything else goes on to the API (its 404 included).
+      return serveAsset(req, url.pathname).then((asset) => asset ?? answer(req, srv))
     },
   })
 
