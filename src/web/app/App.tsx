@@ -1,7 +1,6 @@
 /** The shell: routes, navigation, the reconnecting banner. */
 import { useEffect } from "preact/hooks"
 import { Home } from "./conversation/Home.tsx"
-import Participants from "./conversation/Participants.tsx"
 import { t } from "./core/i18n.ts"
 import { boot } from "./core/live.ts"
 import { followLink, match, navigate, path } from "./core/router.ts"
@@ -12,9 +11,6 @@ import { SignIn, SignUp } from "./screens/Auth.tsx"
 import NewConversation from "./screens/NewConversation.tsx"
 import Profile from "./screens/Profile.tsx"
 import Search from "./screens/Search.tsx"
-
-// Referenced so the bundle keeps the panel until the conversation view uses it.
-void Participants
 
 /** Routes open to anyone; the others need a session. */
 const PUBLIC = ["/signin", "/signup", "/invite/:code"]

@@ -1,11 +1,19 @@
-/** The conversations screen: the list, and the open conversation beside it (or alone on a phone). */
+/** The conversations screen: the list, and the open conversation beside it (alone on a narrow screen). */
+import { t } from "../core/i18n.ts"
+import { conversationsLoaded } from "../core/state.ts"
+import "./words.ts"
 import { ConversationList } from "./List.tsx"
+import { ConversationView } from "./View.tsx"
 
 export function Home({ conversationId }: { conversationId?: number }) {
   return (
     <div class={conversationId ? "home has-open" : "home"}>
-      <ConversationList selected={conversationId} />
-      {conversationId ? <section class="view" aria-label="Conversation" /> : null}
+      <ConversationList selected={conversationId} loaded={conversationsLoaded.value} />
+      {conversationId ? (
+        <ConversationView key={conversationId} id={conversationId} />
+      ) : (
+        <p class="view empty-view hint">{t("nav.conversations")}</p>
+      )}
     </div>
   )
 }

@@ -1,13 +1,26 @@
 /**
  * The live session: after sign-in, the socket (causerie/client: reconnects, retried sends, the sync
- * recipe), the conversation list kept up to date from its events, and the end of the session.
+ * recipe) follows every conversation of the list, so unread counts, last messages and notifications
+ * stay true; after a reconnect the follower syncs from its cursors and the missed events come through
+ * here like live ones. Screens hear the same events through `onChatEvent`.
  */
-
 import type { ChatEvent } from "../../../../client/events.ts"
 import { connect } from "../../../../client/index.ts"
 import type { OwnUser } from "../../../contract.ts"
 import { http } from "./api.ts"
-import { chat, conversations, me, online, status } from "./state.ts"
+import { notifyMessage } from "./notify.ts"
+import { flushOutbox, outbox } from "./outbox.ts"
+import {
+  type ChatMessage,
+  type ConversationItem,
+  chat,
+  conversations,
+  conversationsLoaded,
+  me,
+  online,
+  openConversation,
+  status,
+} from "./state.ts"
 
 const listeners = new Set<(event: ChatEvent) => void>()
 
@@ -17,16 +30,140 @@ export function onChatEvent(listener: (event: ChatEvent) => void): () => void {
   return () => listeners.delete(listener)
 }
 
-/** Reads the conversation list again (after a reconnect, a new conversation...). */
+/** True when the user is looking at this conversation right now. */
+export const looking = (conversationId: number): boolean =>
+  openConversation.value === conversationId && document.visibilityState === "visible"
+
+/** Reads the conversation list again and follows every conversation in it. */
 export async function refreshConversations(): Promise<void> {
-  const list = await http.conversations.list()
+  const list = (await http.conversations.list()) as ConversationItem[]
   conversations.value = list
+  conversationsLoaded.value = true
   const seen: Record<number, boolean> = { ...online.value }
-  for (const c of list) for (const p of c.participants) seen[p.id] = p.online
+  for (const c of list) for (const p of c.participants) if (p.id !== me.value?.id) seen[p.id] = p.online
   online.value = seen
+  const client = chat.value
+  if (!client) return
+  // Followed from what the list shows: events after it come live, or from sync after a reconnect.
+  for (const c of list) if (client.cursor(c.id) === undefined) client.follow(c.id, c.lastSeq).catch(() => {})
 }
 
-/** Starts the session for `user`: the socket and the list. */
+const update = (id: number, change: (c: ConversationItem) => ConversationItem | null) => {
+  let found = false
+  const next: ConversationItem[] = []
+  for (const c of conversations.value) {
+    if (c.id !== id) next.push(c)
+    else {
+      found = true
+      const changed = change(c)
+      if (changed) next.push(changed)
+    }
+  }
+  if (found) conversations.value = next
+  return found
+}
+
+/** Moves a conversation to the top of the list (it just had news). */
+const toTop = (id: number) => {
+  const list = conversations.value
+  const i = list.findIndex((c) => c.id === id)
+  if (i > 0) conversations.value = [list[i]!, ...list.slice(0, i), ...list.slice(i + 1)]
+}
+
+function onEvent(event: ChatEvent): void {
+  const mine = me.value?.id
+  switch (event.type) {
+    case "new_message": {
+      const message = event.data.message as ChatMessage
+      const id = event.conversationId
+      const fromOther = message.sender.id !== mine
+      const known = update(id, (c) => ({
+        ...c,
+        lastMessage: message,
+        lastSeq: Math.max(c.lastSeq, event.seq),
+        unreadCount: fromOther && !looking(id) ? c.unreadCount + 1 : c.unreadCount,
+      }))
+      if (!known) refreshConversations().catch(() => {})
+      toTop(id)
+      if (fromOther) {
+        chat.value?.markDelivered(id, event.seq).catch(() => {})
+        if (!event.replayed) notifyMessage(id, message)
+      }
+      break
+    }
+    case "message_edited":
+    case "message_deleted": {
+      const messageId = event.type === "message_edited" ? event.data.message.id : event.data.messageId
+      update(event.conversationId, (c) =>
+        c.lastMessage?.id === messageId
+          ? {
+              ...c,
+              lastMessage:
+                event.type === "message_edited"
+                  ? event.data.message
+                  : { ...c.lastMessage, text: null, audioUrl: null, deletedAt: new Date().toISOString() },
+            }
+          : c,
+      )
+      break
+    }
+    case "conversation_updated":
+      update(event.conversationId, (c) => ({ ...c, title: event.data.title }))
+      break
+    case "participant_removed":
+      if (event.data.userId === mine) update(event.conversationId, () => null)
+      else refreshConversations().catch(() => {})
+      break
+    case "participant_added":
+    case "role_changed":
+      refreshConversations().catch(() => {})
+      break
+    case "synced":
+      update(event.conversationId, (c) => ({
+        ...c,
+        unreadCount: event.page.unreadCount,
+        readSeq: event.page.readSeq,
+        lastSeq: event.page.lastSeq,
+      }))
+      break
+    case "gone":
+      update(event.conversationId, () => null)
+      break
+    case "unlisted":
+      refreshConversations().catch(() => {})
+      break
+    case "presence":
+      online.value = { ...online.value, [event.data.userId]: event.data.online }
+      break
+    case "read_up_to":
+      // My other device read it: so did I.
+      if (event.data.userId === mine)
+        update(event.data.conversationId, (c) => ({
+          ...c,
+          readSeq: Math.max(c.readSeq, event.data.seq),
+          unreadCount: event.data.seq >= c.lastSeq ? 0 : c.unreadCount,
+        }))
+      break
+    case "conversation_added":
+    case "conversation_blocked":
+    case "conversation_unblocked":
+      refreshConversations().catch(() => {})
+      break
+    default: {
+      // Not in the typed contract yet (the uploads branch adds it): a mute from another device.
+      const loose = event as unknown as {
+        type: string
+        data?: { conversationId: number; mutedUntil: string | null }
+      }
+      if (loose.type === "conversation_muted" && loose.data) {
+        const { conversationId, mutedUntil } = loose.data
+        update(conversationId, (c) => ({ ...c, mutedUntil }))
+      }
+    }
+  }
+}
+
+/** Starts the session for `user`: the socket, the list, the queued messages. */
 export function startSession(user: OwnUser): void {
   me.value = user
   if (chat.value) return
@@ -36,12 +173,18 @@ export function startSession(user: OwnUser): void {
   chat.value = client
   client.socket.on("connect", () => {
     status.value = "connected"
-    refreshConversations().catch(() => {})
+    refreshConversations()
+      .catch(() => {})
+      .then(() => flushOutbox())
   })
   client.socket.on("disconnect", () => {
     if (chat.value === client) status.value = "reconnecting"
   })
+  client.socket.io.on("reconnect_attempt", () => {
+    if (chat.value === client) status.value = "reconnecting"
+  })
   client.subscribe((event) => {
+    onEvent(event)
     for (const listener of listeners) listener(event)
   })
 }
@@ -52,7 +195,9 @@ export function endSession(): void {
   chat.value = null
   status.value = "offline"
   conversations.value = []
+  conversationsLoaded.value = false
   online.value = {}
+  outbox.value = []
   me.value = null
 }
 

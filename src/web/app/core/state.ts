@@ -22,6 +22,9 @@ export const me = signal<OwnUser | null | undefined>(undefined)
 /** My conversations, most recently active first. */
 export const conversations = signal<ConversationItem[]>([])
 
+/** True once the list has been read from the server this session. */
+export const conversationsLoaded = signal(false)
+
 /** Online users by id (from participants and `presence`). */
 export const online = signal<Record<number, boolean>>({})
 
@@ -30,6 +33,9 @@ export const status = signal<"offline" | "connecting" | "connected" | "reconnect
 
 /** The socket client (`causerie/client`'s connect) while signed in. */
 export const chat = signal<Chat | null>(null)
+
+/** The conversation on screen (its view sets it), for unread counts and notifications. */
+export const openConversation = signal<number | null>(null)
 
 /** Messages from others not read yet, over every conversation (the title shows it). */
 export const totalUnread = computed(() =>
