@@ -1,6 +1,7 @@
 /** The header every signed-in screen shares: navigation, theme, language, sign out. */
 import type { ComponentChildren } from "preact"
 import { type Lang, lang, setLang, t } from "./core/i18n.ts"
+import { Moon } from "./core/icons.tsx"
 import { followLink, path } from "./core/router.ts"
 import { signOut } from "./core/session.ts"
 import { me } from "./core/state.ts"
@@ -35,8 +36,13 @@ export function Shell({ children }: { children: ComponentChildren }) {
           </ul>
         </nav>
         <div class="tools">
-          <button type="button" aria-pressed={theme.value === "dark"} onClick={toggleTheme}>
-            {t("nav.theme")}
+          <button
+            type="button"
+            aria-pressed={theme.value === "dark"}
+            aria-label={t("nav.theme")}
+            onClick={toggleTheme}
+          >
+            <Moon />
           </button>
           <label class="lang">
             <span class="sr-only">{t("nav.language")}</span>
@@ -44,8 +50,12 @@ export function Shell({ children }: { children: ComponentChildren }) {
               value={lang.value}
               onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}
             >
-              <option value="en">English</option>
-              <option value="fr">Français</option>
+              <option value="en" lang="en">
+                EN
+              </option>
+              <option value="fr" lang="fr">
+                FR
+              </option>
             </select>
           </label>
           <button type="button" onClick={() => signOut()}>

@@ -5,15 +5,19 @@
  */
 import { type Signal, useSignal } from "@preact/signals"
 import { useEffect, useRef } from "preact/hooks"
-import { type Attachment, messageOf, upload } from "../core/api.ts"
+import { type Attachment, CauserieError, messageOf, upload } from "../core/api.ts"
 import { t } from "../core/i18n.ts"
+import { Mic, Paperclip } from "../core/icons.tsx"
 import { enqueue } from "../core/outbox.ts"
 import { type ChatMessage, chat } from "../core/state.ts"
 
 export interface ComposerProps {
   conversationId: number
   replyTo: Signal<ChatMessage | null>
+  /** The message being edited; whoever sets it also puts its text in `text`. */
   editing: Signal<ChatMessage | null>
+  /** What is typed (the view fills it when an edit starts). */
+  text: Signal<string>
   disabled: boolean
 }
 
@@ -28,8 +32,7 @@ const recordingType = () =>
     (type) => typeof MediaRecorder !== "undefined" && MediaRecorder.isTypeSupported(type),
   ) ?? ""
 
-export function Composer({ conversationId, replyTo, editing, disabled }: ComposerProps) {
-  const text = useSignal("")
+export function Composer({ conversationId, replyTo, editing, text, disabled }: ComposerProps) {
   const status = useSignal("")
   const error = useSignal("")
   const recording = useSignal<{ started: number; seconds: number } | null>(null)
@@ -47,9 +50,8 @@ export function Composer({ conversationId, replyTo, editing, disabled }: Compose
     chat.value?.request("typing", { conversationId, state }).catch(() => {})
   }
 
-  // Editing fills the composer with the message; a reply or an edit puts the focus in it.
+  // A reply or an edit puts the focus in the composer.
   useEffect(() => {
-    if (editing.value) text.value = editing.value.text ?? ""
     if (editing.value || replyTo.value) input.current?.focus()
   }, [editing.value, replyTo.value])
   useEffect(() => () => tell("stopped"), [])
@@ -105,7 +107,8 @@ export function Composer({ conversationId, replyTo, editing, disabled }: Compose
         attachments.push(await upload(file.blob, file.name, file.durationMs))
       }
     } catch (err) {
-      error.value = t("composer.uploadFailed", { error: messageOf(err) })
+      const missing = err instanceof CauserieError && err.status === 404
+      error.value = t("composer.uploadFailed", { error: missing ? t("composer.noUploads") : messageOf(err) })
       return
     } finally {
       status.value = ""
@@ -210,7 +213,7 @@ export function Composer({ conversationId, replyTo, editing, disabled }: Compose
         <div class="composer-row">
           {!edit && (
             <label class="button file-button">
-              <span aria-hidden="true">📎</span>
+              <Paperclip />
               <input
                 type="file"
                 multiple
@@ -245,7 +248,7 @@ export function Composer({ conversationId, replyTo, editing, disabled }: Compose
               disabled={disabled}
               onClick={startRecording}
             >
-              <span aria-hidden="true">🎤</span>
+              <Mic />
             </button>
           )}
           <button type="submit" class="primary" disabled={disabled}>

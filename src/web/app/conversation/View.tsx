@@ -63,6 +63,7 @@ export function ConversationView({ id }: { id: number }) {
   const typing = useSignal<Record<number, "typing" | "recording">>({})
   const replyTo = useSignal<ChatMessage | null>(null)
   const editing = useSignal<ChatMessage | null>(null)
+  const draft = useSignal("")
   const panel = useSignal(false)
   const muteMenu = useSignal(false)
   const scroller = useRef<HTMLDivElement>(null)
@@ -440,6 +441,7 @@ export function ConversationView({ id }: { id: number }) {
                 }}
                 onEdit={(message) => {
                   replyTo.value = null
+                  draft.value = message.text ?? ""
                   editing.value = message
                 }}
                 onError={(text) => (notice.value = text)}
@@ -477,7 +479,7 @@ export function ConversationView({ id }: { id: number }) {
           {gone.value ? (
             <p class="hint center">{t("view.gone")}</p>
           ) : (
-            <Composer conversationId={id} replyTo={replyTo} editing={editing} disabled={!c} />
+            <Composer conversationId={id} replyTo={replyTo} editing={editing} text={draft} disabled={!c} />
           )}
         </div>
         {panel.value && (
