@@ -20,7 +20,8 @@ let bin: string
 /** The newest modification time among the files the executable is built from. */
 function newestSource(): number {
   const files = ["package.json", "package-lock.json", "scripts/build.ts"].map((f) => join(root, f))
-  for (const folder of ["src", "db"])
+  // client/: the web client in src/web/app is built from the typed client.
+  for (const folder of ["src", "db", "client"])
     for (const f of readdirSync(join(root, folder), { recursive: true, encoding: "utf8" }))
       files.push(join(root, folder, f))
   return Math.max(...files.filter(existsSync).map((f) => statSync(f).mtimeMs))
@@ -159,6 +160,45 @@ describe("the executable's documentation page", () => {
         expect({ asset, status: res.status }).toEqual({ asset, status: 200 })
         if (!asset.startsWith("/api/"))
           expect((await res.text()).match(/https?:\/\/[\w.-]+/g) ?? []).toEqual([])
+      }
+    } finally {
+      child.kill("SIGKILL")
+    }
+  })
+})
+
+describe("the executable's web client", () => {
+  test("/ and a deep link answer the page with its CSP; its assets come from the executable, compressed and cached", async () => {
+    const child = Bun.spawn([bin], {
+      cwd: dir,
+      env: bare({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: "./web-data" }),
+      stdout: "pipe",
+      stderr: "pipe",
+    })
+    try {
+      const start = await nextLine(readLines(child.stdout), (l) => l.event === "start")
+      const url = start.url as string
+      const pages = await Promise.all(["/", "/c/42"].map((path) => fetch(`${url}${path}`)))
+      for (const page of pages) {
+        expect(page.status).toBe(200)
+        expect(page.headers.get("content-security-policy")).toContain("script-src 'self'")
+      }
+      const html = await pages[0]!.text()
+      expect(await pages[1]!.text()).toBe(html)
+      const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!)
+      expect(assets.filter((a) => a.endsWith(".js")).length).toBe(1)
+      for (const asset of assets) {
+        expect(new URL(asset, url).origin).toBe(new URL(url).origin)
+        const res = await fetch(new URL(asset, url), {
+          headers: { "accept-encoding": "br" },
+          decompress: false,
+        })
+        expect({ asset, status: res.status, encoding: res.headers.get("content-encoding") }).toEqual({
+          asset,
+          status: 200,
+          encoding: "br",
+        })
+        expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable")
       }
     } finally {
       child.kill("SIGKILL")

@@ -1,7 +1,7 @@
 /** What a message carries: images inline, audio and video with their controls, other files as links. */
 import type { Attachment } from "../core/api.ts"
 import { t } from "../core/i18n.ts"
-import { safeUrl } from "./RichText.tsx"
+import { safeUrl } from "./links.ts"
 
 /** Same-origin paths only (the uploads' /api/uploads/<id>), so nothing is loaded from elsewhere. */
 const local = (url: string) => (url.startsWith("/") && !url.startsWith("//") ? url : null)
