@@ -34,9 +34,19 @@ export function onChatEvent(listener: (event: ChatEvent) => void): () => void {
 export const looking = (conversationId: number): boolean =>
   openConversation.value === conversationId && document.visibilityState === "visible"
 
+/**
+ * The conversation on screen has nothing unread: a list or sync page read before its mark_read
+ * landed would say otherwise, so it is marked read again (the pointer only moves forward).
+ */
+function readIfLooking(c: ConversationItem): ConversationItem {
+  if (!looking(c.id) || c.unreadCount === 0) return c
+  chat.value?.markRead(c.id, c.lastSeq).catch(() => {})
+  return { ...c, unreadCount: 0, readSeq: Math.max(c.readSeq, c.lastSeq) }
+}
+
 /** Reads the conversation list again and follows every conversation in it. */
 export async function refreshConversations(): Promise<void> {
-  const list = (await http.conversations.list()) as ConversationItem[]
+  const list = ((await http.conversations.list()) as ConversationItem[]).map(readIfLooking)
   conversations.value = list
   conversationsLoaded.value = true
   const seen: Record<number, boolean> = { ...online.value }
@@ -119,12 +129,14 @@ function onEvent(event: ChatEvent): void {
       refreshConversations().catch(() => {})
       break
     case "synced":
-      update(event.conversationId, (c) => ({
-        ...c,
-        unreadCount: event.page.unreadCount,
-        readSeq: event.page.readSeq,
-        lastSeq: event.page.lastSeq,
-      }))
+      update(event.conversationId, (c) =>
+        readIfLooking({
+          ...c,
+          unreadCount: event.page.unreadCount,
+          readSeq: event.page.readSeq,
+          lastSeq: Math.max(c.lastSeq, event.page.lastSeq),
+        }),
+      )
       break
     case "gone":
       update(event.conversationId, () => null)
