@@ -12,6 +12,8 @@ import { enqueue } from "../core/outbox.ts"
 import { type ChatMessage, chat } from "../core/state.ts"
 
 export interface ComposerProps {
+  /** Arrow up in an empty composer edits my last message (the view finds it). */
+  onEditLast: () => void
   conversationId: number
   replyTo: Signal<ChatMessage | null>
   /** The message being edited; whoever sets it also puts its text in `text`. */
@@ -32,7 +34,7 @@ const recordingType = () =>
     (type) => typeof MediaRecorder !== "undefined" && MediaRecorder.isTypeSupported(type),
   ) ?? ""
 
-export function Composer({ conversationId, replyTo, editing, text, disabled }: ComposerProps) {
+export function Composer({ conversationId, replyTo, editing, text, disabled, onEditLast }: ComposerProps) {
   const status = useSignal("")
   const error = useSignal("")
   const recording = useSignal<{ started: number; seconds: number } | null>(null)
@@ -50,10 +52,14 @@ export function Composer({ conversationId, replyTo, editing, text, disabled }: C
     chat.value?.request("typing", { conversationId, state }).catch(() => {})
   }
 
-  // A reply or an edit puts the focus in the composer.
+  // A reply or an edit puts the focus in the composer; so does opening the conversation, on a wide
+  // screen (on a phone it would pop the keyboard up over the messages).
   useEffect(() => {
     if (editing.value || replyTo.value) input.current?.focus()
   }, [editing.value, replyTo.value])
+  useEffect(() => {
+    if (!disabled && matchMedia("(min-width: 701px)").matches) input.current?.focus()
+  }, [disabled])
   useEffect(() => () => tell("stopped"), [])
 
   const cancel = () => {
@@ -87,7 +93,10 @@ export function Composer({ conversationId, replyTo, editing, text, disabled }: C
 
   const keyDown = (e: KeyboardEvent) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) submit(e)
-    else if (e.key === "Escape" && (editing.value || replyTo.value)) {
+    else if (e.key === "ArrowUp" && !text.value && !editing.value) {
+      e.preventDefault()
+      onEditLast()
+    } else if (e.key === "Escape" && (editing.value || replyTo.value)) {
       e.preventDefault()
       cancel()
     }

@@ -149,6 +149,9 @@ export function MessageItem({ message, tick, canModerate, onReply, onEdit, onErr
               key={emoji}
               type="button"
               aria-label={t("msg.reactWith", { emoji })}
+              onKeyDown={(e) => {
+                if (e.key === "Escape") picking.value = false
+              }}
               onClick={() => react(emoji, !message.reactions.find((r) => r.emoji === emoji)?.me)}
             >
               {emoji}

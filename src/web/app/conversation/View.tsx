@@ -393,7 +393,12 @@ export function ConversationView({ id }: { id: number }) {
           </button>
         </div>
         {muteMenu.value && (
-          <ul class="menu">
+          <ul
+            class="menu"
+            onKeyDown={(e) => {
+              if (e.key === "Escape") muteMenu.value = false
+            }}
+          >
             {MUTE_CHOICES.map(([key, ms]) => (
               <li key={key}>
                 <button type="button" onClick={() => setMute(ms)}>
@@ -479,7 +484,22 @@ export function ConversationView({ id }: { id: number }) {
           {gone.value ? (
             <p class="hint center">{t("view.gone")}</p>
           ) : (
-            <Composer conversationId={id} replyTo={replyTo} editing={editing} text={draft} disabled={!c} />
+            <Composer
+              conversationId={id}
+              replyTo={replyTo}
+              editing={editing}
+              text={draft}
+              disabled={!c}
+              onEditLast={() => {
+                const last = messages.value.findLast(
+                  (m) => m.sender.id === mineId && !m.deletedAt && m.text !== null,
+                )
+                if (!last) return
+                replyTo.value = null
+                draft.value = last.text ?? ""
+                editing.value = last
+              }}
+            />
           )}
         </div>
         {panel.value && (

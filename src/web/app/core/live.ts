@@ -10,6 +10,7 @@ import type { OwnUser } from "../../../contract.ts"
 import { http } from "./api.ts"
 import { notifyMessage } from "./notify.ts"
 import { flushOutbox, outbox } from "./outbox.ts"
+import { navigate } from "./router.ts"
 import {
   type ChatMessage,
   type ConversationItem,
@@ -188,6 +189,14 @@ export function startSession(user: OwnUser): void {
     refreshConversations()
       .catch(() => {})
       .then(() => flushOutbox())
+  })
+  // A refused handshake (the session revoked elsewhere, the account disabled): back to signing in.
+  client.socket.on("connect_error", (err) => {
+    const code = (err as Error & { data?: { code?: string } }).data?.code
+    if (code === "UNAUTHORIZED" && chat.value === client && !client.socket.active) {
+      endSession()
+      navigate("/signin", true)
+    }
   })
   client.socket.on("disconnect", () => {
     if (chat.value === client) status.value = "reconnecting"
