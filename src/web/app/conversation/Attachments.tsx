@@ -13,6 +13,12 @@ export const formatSize = (bytes: number) =>
       ? `${Math.round(bytes / 1024)} KB`
       : `${(bytes / 1048576).toFixed(1)} MB`
 
+/** 65000 → "1:05". */
+export const formatDuration = (ms: number) => {
+  const seconds = Math.max(0, Math.round(ms / 1000))
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`
+}
+
 export function Attachments({ items }: { items: Attachment[] }) {
   return (
     <ul class="attachments">
@@ -33,10 +39,14 @@ export function Attachments({ items }: { items: Attachment[] }) {
           )
         else if (a.mime.startsWith("audio/"))
           body = (
-            // biome-ignore lint/a11y/useMediaCaption: people's own recordings and files come with no captions
-            <audio controls preload="metadata" src={url} aria-label={t("msg.voice")}>
-              <a href={url}>{a.name}</a>
-            </audio>
+            <span class="voice">
+              {/* biome-ignore lint/a11y/useMediaCaption: people's own recordings and files come with no captions */}
+              <audio controls preload="metadata" src={url} aria-label={t("msg.voice")}>
+                <a href={url}>{a.name}</a>
+              </audio>
+              {/* A recording made by MediaRecorder often tells the player no duration: the sender's is shown. */}
+              {a.durationMs !== null && <span class="duration">{formatDuration(a.durationMs)}</span>}
+            </span>
           )
         else if (a.mime.startsWith("video/"))
           body = (
