@@ -7,13 +7,14 @@ import { ConversationView } from "./View.tsx"
 
 export function Home({ conversationId }: { conversationId?: number }) {
   return (
-    <div class={conversationId ? "home has-open" : "home"}>
+    <main class={conversationId ? "home has-open" : "home"}>
+      <h1 class="sr-only">{t("nav.conversations")}</h1>
       <ConversationList selected={conversationId} loaded={conversationsLoaded.value} />
       {conversationId ? (
         <ConversationView key={conversationId} id={conversationId} />
       ) : (
         <p class="view empty-view hint">{t("nav.conversations")}</p>
       )}
-    </div>
+    </main>
   )
 }
