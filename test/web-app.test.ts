@@ -146,3 +146,14 @@ test("the whole client is under 60 KB of JavaScript, gzipped", async () => {
   )
   expect(gzipped).toBeLessThan(60 * 1024)
 })
+
+test("no file of the client sets HTML: every text is rendered as text", async () => {
+  const root = `${import.meta.dir}/../src/web/app`
+  const offenders: string[] = []
+  for await (const file of new Bun.Glob("**/*.{ts,tsx}").scan(root)) {
+    const source = await Bun.file(`${root}/${file}`).text()
+    if (/dangerouslySetInnerHTML|\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write/.test(source))
+      offenders.push(file)
+  }
+  expect(offenders).toEqual([])
+})

@@ -28,7 +28,12 @@ export function App() {
     if (user && isPublic) navigate("/", true)
   }, [user, isPublic, current])
 
-  if (user === undefined) return <p class="boot">{t("loading")}</p>
+  if (user === undefined)
+    return (
+      <p class="boot" role="status">
+        {status.value === "reconnecting" ? t("banner.reconnecting") : t("loading")}
+      </p>
+    )
   if (!user) {
     const invite = match("/invite/:code", current)
     if (invite) return <SignUp invite={invite.code} />

@@ -7,7 +7,7 @@
 import type { ChatEvent } from "../../../../client/events.ts"
 import { connect } from "../../../../client/index.ts"
 import type { OwnUser } from "../../../contract.ts"
-import { http } from "./api.ts"
+import { CauserieError, http } from "./api.ts"
 import { notifyMessage } from "./notify.ts"
 import { flushOutbox, outbox } from "./outbox.ts"
 import { navigate } from "./router.ts"
@@ -222,11 +222,18 @@ export function endSession(): void {
   me.value = null
 }
 
-/** Asks the server who is signed in (the cookie), then starts or ends the session. */
+/**
+ * Asks the server who is signed in (the cookie), then starts or ends the session. A server that does
+ * not answer (restarting, say) is asked again: only its 401 means signed out.
+ */
 export async function boot(): Promise<void> {
   try {
     startSession((await http.me()).user)
-  } catch {
-    me.value = null
+  } catch (err) {
+    if (err instanceof CauserieError && err.status !== undefined && err.status < 500) me.value = null
+    else {
+      status.value = "reconnecting"
+      setTimeout(boot, 2000)
+    }
   }
 }
