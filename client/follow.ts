@@ -7,6 +7,9 @@ import type { SyncResult } from "../src/contract.ts"
 import type { Connection } from "./connection.ts"
 import { type ChatEvent, isSequenced, type SequencedEvent } from "./events.ts"
 
+/** How long to wait before catching up again after a failed attempt. */
+const CATCH_UP_RETRY_MS = 1000
+
 /** The follower of a connection: `deliver` hears every event, in order per conversation. */
 export function createFollower(
   connection: Connection,
@@ -39,8 +42,24 @@ export function createFollower(
     else apply(event as SequencedEvent)
   })
   socket.on("connect", () => {
-    if (cursors.size) catchUp([...cursors.keys()]).catch(() => {})
+    if (cursors.size) catchUpUntilDone([...cursors.keys()])
   })
+
+  /**
+   * A catch-up that failed (no answer in time, a refusal while the server restarts) leaves the
+   * conversations' live events held: it is tried again while connected (a new connection catches up
+   * by itself), so they are delivered once the gap is filled, never lost or stuck.
+   */
+  function catchUpUntilDone(ids: number[]): Promise<void> {
+    const attempt = catchUp(ids)
+    attempt.catch(() => {
+      setTimeout(() => {
+        const still = ids.filter((id) => cursors.has(id))
+        if (still.length && socket.connected) catchUpUntilDone(still).catch(() => {})
+      }, CATCH_UP_RETRY_MS)
+    })
+    return attempt
+  }
 
   /** Joins and syncs `ids` from their cursors; resolves once every one is caught up. */
   async function catchUp(ids: number[]): Promise<void> {
@@ -80,7 +99,7 @@ export function createFollower(
     /** Follows a conversation from `after` (0: from its first event); resolves once caught up. */
     follow(conversationId: number, after = 0): Promise<void> {
       if (!cursors.has(conversationId)) cursors.set(conversationId, after)
-      return catchUp([conversationId])
+      return catchUpUntilDone([conversationId])
     },
     /** Stops following (and hearing) a conversation. */
     async unfollow(conversationId: number): Promise<void> {

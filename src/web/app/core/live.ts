@@ -157,6 +157,18 @@ function onEvent(event: ChatEvent): void {
           unreadCount: event.data.seq >= c.lastSeq ? 0 : c.unreadCount,
         }))
       break
+    case "user_updated": {
+      // A new name (mine from another device, or someone's I talk with): the list shows names.
+      const user = event.data.user
+      if (user.id === mine && me.value)
+        me.value = {
+          ...me.value,
+          displayName: user.displayName,
+          ...(user.email ? { email: user.email } : {}),
+        }
+      refreshConversations().catch(() => {})
+      break
+    }
     case "conversation_added":
     case "conversation_blocked":
     case "conversation_unblocked":
