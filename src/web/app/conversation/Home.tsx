@@ -13,7 +13,7 @@ export function Home({ conversationId }: { conversationId?: number }) {
       {conversationId ? (
         <ConversationView key={conversationId} id={conversationId} />
       ) : (
-        <p class="view empty-view hint">{t("nav.conversations")}</p>
+        <p class="view empty-view hint">{t("list.choose")}</p>
       )}
     </main>
   )

@@ -5,6 +5,7 @@ import { setSummaryWords } from "../core/notify.ts"
 addWords({
   en: {
     "list.empty": "No conversation yet.",
+    "list.choose": "Choose a conversation, or start a new one.",
     "list.start": "Start one",
     "list.unread": "{count} unread",
     "list.muted": "muted",
@@ -81,6 +82,7 @@ addWords({
   },
   fr: {
     "list.empty": "Aucune conversation pour l’instant.",
+    "list.choose": "Choisissez une conversation, ou commencez-en une.",
     "list.start": "En commencer une",
     "list.unread": "{count} non lus",
     "list.muted": "en sourdine",
