@@ -1,5 +1,6 @@
 /** One message: sender, time, reply preview, text or attachments, reactions, ticks, and its actions. */
 import { useSignal } from "@preact/signals"
+import { useEffect, useRef } from "preact/hooks"
 import { messageOf } from "../core/api.ts"
 import { formatTime, t } from "../core/i18n.ts"
 import { type ChatMessage, chat, me } from "../core/state.ts"
@@ -38,6 +39,20 @@ export function MessageItem({ message, tick, canModerate, onReply, onEdit, onErr
   const mine = message.sender.id === me.value?.id
   const deleted = !!message.deletedAt
   const headId = `mh-${message.id}`
+  const picker = useRef<HTMLDivElement>(null)
+  const reactButton = useRef<HTMLButtonElement>(null)
+  // The opened picker takes the focus (its first emoji); Escape closes it.
+  useEffect(() => {
+    if (!picking.value) return
+    picker.current?.querySelector("button")?.focus()
+    const onEscape = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return
+      reactButton.current?.focus()
+      picking.value = false
+    }
+    document.addEventListener("keydown", onEscape)
+    return () => document.removeEventListener("keydown", onEscape)
+  }, [picking.value])
 
   const run = async (work: () => Promise<unknown>) => {
     try {
@@ -114,6 +129,7 @@ export function MessageItem({ message, tick, canModerate, onReply, onEdit, onErr
             </button>
             <button
               type="button"
+              ref={reactButton}
               aria-expanded={picking.value}
               onClick={() => (picking.value = !picking.value)}
             >
@@ -143,15 +159,12 @@ export function MessageItem({ message, tick, canModerate, onReply, onEdit, onErr
         )}
       </footer>
       {picking.value && (
-        <div class="picker">
+        <div class="picker" ref={picker}>
           {QUICK_EMOJIS.map((emoji) => (
             <button
               key={emoji}
               type="button"
               aria-label={t("msg.reactWith", { emoji })}
-              onKeyDown={(e) => {
-                if (e.key === "Escape") picking.value = false
-              }}
               onClick={() => react(emoji, !message.reactions.find((r) => r.emoji === emoji)?.me)}
             >
               {emoji}

@@ -73,6 +73,8 @@ export function ConversationView({ id }: { id: number }) {
   const markedSeq = useRef(0)
   const typingTimers = useRef(new Map<number, number>())
   const participantsButton = useRef<HTMLButtonElement>(null)
+  const menu = useRef<HTMLUListElement>(null)
+  const muteButton = useRef<HTMLButtonElement>(null)
 
   const item = computed(() => conversations.value.find((c) => c.id === id))
 
@@ -274,6 +276,19 @@ export function ConversationView({ id }: { id: number }) {
     markRead()
   }, [messages.value.length, item.value?.lastSeq])
 
+  // An opened menu takes the focus, so that its choices come next for the keyboard; Escape closes it.
+  useEffect(() => {
+    if (!muteMenu.value) return
+    menu.current?.querySelector("button")?.focus()
+    const onEscape = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return
+      muteButton.current?.focus()
+      muteMenu.value = false
+    }
+    document.addEventListener("keydown", onEscape)
+    return () => document.removeEventListener("keydown", onEscape)
+  }, [muteMenu.value])
+
   // Scrolling up to the top loads the page before.
   const sentinel = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -377,6 +392,7 @@ export function ConversationView({ id }: { id: number }) {
           ) : (
             <button
               type="button"
+              ref={muteButton}
               aria-expanded={muteMenu.value}
               onClick={() => (muteMenu.value = !muteMenu.value)}
             >
@@ -393,12 +409,7 @@ export function ConversationView({ id }: { id: number }) {
           </button>
         </div>
         {muteMenu.value && (
-          <ul
-            class="menu"
-            onKeyDown={(e) => {
-              if (e.key === "Escape") muteMenu.value = false
-            }}
-          >
+          <ul ref={menu} class="menu">
             {MUTE_CHOICES.map(([key, ms]) => (
               <li key={key}>
                 <button type="button" onClick={() => setMute(ms)}>
