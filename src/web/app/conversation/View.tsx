@@ -9,7 +9,7 @@ import type { ChatEvent } from "../../../../client/events.ts"
 import type { Conversation } from "../../../contract.ts"
 import { http, messageOf, mute } from "../core/api.ts"
 import { formatTime, t } from "../core/i18n.ts"
-import { looking, onChatEvent } from "../core/live.ts"
+import { looking, onChatEvent, refreshConversations } from "../core/live.ts"
 import { discard, outbox } from "../core/outbox.ts"
 import { followLink } from "../core/router.ts"
 import {
@@ -99,6 +99,8 @@ export function ConversationView({ id }: { id: number }) {
       .get(id)
       .then((c) => {
         conversation.value = c
+        // Just made here or elsewhere and not in the list yet: the list follows it, so it is heard live.
+        if (chat.value && chat.value.cursor(id) === undefined) refreshConversations().catch(() => {})
       })
       .catch((err) => {
         failure.value = messageOf(err)
