@@ -239,7 +239,8 @@ export function Composer({ conversationId, replyTo, editing, text, disabled, onE
           <textarea
             id={`composer-${conversationId}`}
             ref={input}
-            rows={1}
+            // Grows with the lines typed, up to six (an attribute: the CSP allows no inline style).
+            rows={Math.min(6, text.value.split("\n").length)}
             maxLength={4000}
             disabled={disabled}
             value={text.value}
