@@ -2,7 +2,7 @@
  * The HTTP API from the page: the project's typed client (`causerie/client`) on the same origin,
  * with the session in the HttpOnly `token` cookie that register and login set (the page never reads
  * a token; the server checks the Origin of cookie requests), plus the routes the typed client does not
- * wrap yet (uploads, mute). Every failure rejects with a CauserieError (`code`, `message`, `field`).
+ * wrap. Every failure rejects with a CauserieError (`code`, `message`, `field`).
  */
 import { CauserieError } from "../../../../client/errors.ts"
 import { createHttp } from "../../../../client/http.ts"
@@ -12,15 +12,7 @@ export { CauserieError }
 /** The typed HTTP client (accounts, conversations, history, users, admin...). */
 export const http = createHttp({ url: location.origin })
 
-/** An attachment as the server stores it (see the uploads contract). */
-export interface Attachment {
-  id: string
-  name: string
-  mime: string
-  size: number
-  url: string
-  durationMs: number | null
-}
+export type { Attachment } from "../../../contract.ts"
 
 /** A request the typed client does not wrap: JSON out and in, errors as CauserieError. */
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -49,20 +41,12 @@ async function answer<T>(res: Response): Promise<T> {
 }
 
 /** Uploads a file's raw bytes (POST /api/uploads); `durationMs` for a voice message. */
-export async function upload(file: Blob, name: string, durationMs?: number): Promise<Attachment> {
-  const params = new URLSearchParams({ name })
-  if (durationMs !== undefined) params.set("durationMs", String(Math.round(durationMs)))
-  const res = await fetch(`/api/uploads?${params}`, { method: "POST", body: file })
-  return (await answer<{ upload: Attachment }>(res)).upload
-}
+export const upload = (file: Blob, name: string, durationMs?: number) =>
+  http.upload(file, name, durationMs === undefined ? undefined : Math.round(durationMs))
 
-/** Mutes a conversation until `until` (null: unmute). */
+/** Mutes a conversation for me until `until` (null: unmute); my other devices hear conversation_muted. */
 export const mute = (conversationId: number, until: Date | null) =>
-  request<{ conversationId: number; mutedUntil: string | null }>(
-    "PATCH",
-    `/api/conversations/${conversationId}/me`,
-    { mutedUntil: until ? until.toISOString() : null },
-  )
+  http.conversations.mute(conversationId, until ? until.toISOString() : null)
 
 /** The message of an error, for showing. */
 export const messageOf = (err: unknown): string =>

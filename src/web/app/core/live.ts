@@ -174,17 +174,10 @@ function onEvent(event: ChatEvent): void {
     case "conversation_unblocked":
       refreshConversations().catch(() => {})
       break
-    default: {
-      // Not in the typed contract yet (the uploads branch adds it): a mute from another device.
-      const loose = event as unknown as {
-        type: string
-        data?: { conversationId: number; mutedUntil: string | null }
-      }
-      if (loose.type === "conversation_muted" && loose.data) {
-        const { conversationId, mutedUntil } = loose.data
-        update(conversationId, (c) => ({ ...c, mutedUntil }))
-      }
-    }
+    case "conversation_muted":
+      // Muted or unmuted on another of my devices.
+      update(event.data.conversationId, (c) => ({ ...c, mutedUntil: event.data.mutedUntil }))
+      break
   }
 }
 

@@ -47,7 +47,7 @@ async function deliver(item: Queued): Promise<void> {
       ...(item.text ? { text: item.text } : {}),
       ...(item.replyToMessageId ? { replyToMessageId: item.replyToMessageId } : {}),
       ...(item.attachments?.length ? { attachments: item.attachments.map(({ id }) => ({ id })) } : {}),
-    } as Parameters<typeof client.send>[1])
+    })
     outbox.value = outbox.value.filter((q) => q.clientMessageId !== item.clientMessageId)
   } catch (err) {
     // A closed client (signed out, or a reload) leaves it queued; a refusal is shown.

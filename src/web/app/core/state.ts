@@ -6,15 +6,14 @@
 import { computed, signal } from "@preact/signals"
 import type { connect } from "../../../../client/index.ts"
 import type { ConversationSummary, Message, OwnUser, Participant } from "../../../contract.ts"
-import type { Attachment } from "./api.ts"
 
 export type Chat = ReturnType<typeof connect>
 
-/** A message as the page holds it: the wire's, with attachments (the uploads contract) always an array. */
-export type ChatMessage = Message & { attachments?: Attachment[] }
+/** A message as the page holds it: the wire's (attachments included). */
+export type ChatMessage = Message
 
-/** A conversation in the list: the server's summary, with its mute (null when not muted). */
-export type ConversationItem = ConversationSummary & { mutedUntil?: string | null }
+/** A conversation in the list: the server's summary (pointers, unread count, last message, mute). */
+export type ConversationItem = ConversationSummary
 
 /** undefined while the page asks the server, null when nobody is signed in. */
 export const me = signal<OwnUser | null | undefined>(undefined)
