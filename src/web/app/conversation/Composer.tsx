@@ -142,6 +142,11 @@ export function Composer({ conversationId, replyTo, editing, text, disabled, onE
 
   const startRecording = async () => {
     error.value = ""
+    // Browsers give the microphone to secure pages only (https, or localhost).
+    if (!navigator.mediaDevices) {
+      error.value = t("composer.micFailed", { error: t("composer.needsHttps") })
+      return
+    }
     let stream: MediaStream
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true })
@@ -249,6 +254,13 @@ export function Composer({ conversationId, replyTo, editing, text, disabled, onE
               tell(text.value.trim() ? "typing" : "stopped")
             }}
             onBlur={() => tell("stopped")}
+            onPaste={(e) => {
+              // A pasted image (a screenshot, say) is sent like an attached file.
+              const files = [...(e.clipboardData?.files ?? [])]
+              if (!files.length || editing.value) return
+              e.preventDefault()
+              sendFiles(files.map((file) => ({ blob: file, name: file.name || "pasted-image.png" })))
+            }}
             onKeyDown={keyDown}
           />
           {!edit && typeof MediaRecorder !== "undefined" && (
