@@ -88,8 +88,10 @@ describe("the assets", () => {
       expect(identity.headers.get("cache-control")).toBe("public, max-age=31536000, immutable")
       expect(identity.headers.get("x-content-type-options")).toBe("nosniff")
       expect(identity.headers.get("vary")).toBe("Accept-Encoding")
-      expect(identity.headers.get("content-type")).toMatch(
-        asset.endsWith(".js") ? /^text\/javascript/ : /^text\/css/,
+      expect(identity.headers.get("content-type")).toStartWith(
+        ({ js: "text/javascript", css: "text/css", svg: "image/svg+xml" } as Record<string, string>)[
+          asset.slice(asset.lastIndexOf(".") + 1)
+        ]!,
       )
       const original = new Uint8Array(await identity.arrayBuffer())
 

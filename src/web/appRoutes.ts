@@ -72,11 +72,14 @@ const typeOf = (path: string) => TYPES[path.slice(path.lastIndexOf("."))] ?? "ap
 
 function prepare(body: Uint8Array, type: string): Served {
   const served: Served = { type, body, etag: `"${Bun.hash(body).toString(36)}"` }
-  if (TEXT.test(type) && body.length > 256) {
-    served.gzip = Bun.gzipSync(body as Uint8Array<ArrayBuffer>, { level: 9 })
-    served.br = brotliCompressSync(body, {
+  if (TEXT.test(type)) {
+    // Kept only when smaller: a tiny file can grow once compressed.
+    const gzip = Bun.gzipSync(body as Uint8Array<ArrayBuffer>, { level: 9 })
+    const br = brotliCompressSync(body, {
       params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
     })
+    if (gzip.length < body.length) served.gzip = gzip
+    if (br.length < body.length) served.br = br
   }
   return served
 }
