@@ -1,13 +1,275 @@
 /**
- * My profile (/profile): name, language, email, password, export, delete. Owned by the `web-extra` branch.
- * Props: none. Reads and sets `me` (core/state.ts); `setLang` (core/i18n.ts).
+ * My profile (/profile): display name and language, email (with the password), password, my data as
+ * a download, and signing out here or everywhere. Reads and sets `me` (core/state.ts).
  */
-import { t } from "../core/i18n.ts"
+import { type Signal, useSignal } from "@preact/signals"
+import type { ComponentChildren } from "preact"
+import { CauserieError, http, messageOf } from "../core/api.ts"
+import { addWords, type Lang, lang, setLang, t } from "../core/i18n.ts"
+import { signOut } from "../core/session.ts"
+import { me } from "../core/state.ts"
+import "./extra.css"
+
+addWords({
+  en: {
+    "profile.about": "About you",
+    "profile.name": "Display name",
+    "profile.language": "Language",
+    "profile.save": "Save",
+    "profile.saved": "Saved.",
+    "profile.emailTitle": "Email",
+    "profile.current": "Current email: {email}",
+    "profile.newEmail": "New email",
+    "profile.password": "Current password",
+    "profile.changeEmail": "Change email",
+    "profile.passwordTitle": "Password",
+    "profile.newPassword": "New password",
+    "profile.changePassword": "Change password",
+    "profile.wrongPassword": "Wrong password.",
+    "profile.data": "Your data",
+    "profile.export": "Download my data (JSON)",
+    "profile.sessions": "Sessions",
+    "profile.signout": "Sign out",
+    "profile.signoutAll": "Sign out everywhere",
+    "profile.signoutAllHint": "Ends every session of this account, on every device.",
+  },
+  fr: {
+    "profile.about": "Vous",
+    "profile.name": "Nom affiché",
+    "profile.language": "Langue",
+    "profile.save": "Enregistrer",
+    "profile.saved": "Enregistré.",
+    "profile.emailTitle": "Adresse e-mail",
+    "profile.current": "Adresse actuelle : {email}",
+    "profile.newEmail": "Nouvelle adresse",
+    "profile.password": "Mot de passe actuel",
+    "profile.changeEmail": "Changer d’adresse",
+    "profile.passwordTitle": "Mot de passe",
+    "profile.newPassword": "Nouveau mot de passe",
+    "profile.changePassword": "Changer de mot de passe",
+    "profile.wrongPassword": "Mot de passe incorrect.",
+    "profile.data": "Vos données",
+    "profile.export": "Télécharger mes données (JSON)",
+    "profile.sessions": "Sessions",
+    "profile.signout": "Se déconnecter",
+    "profile.signoutAll": "Se déconnecter partout",
+    "profile.signoutAllHint": "Met fin à toutes les sessions de ce compte, sur tous les appareils.",
+  },
+})
+
+const typed = (s: Signal<string>) => (e: Event) => (s.value = (e.currentTarget as HTMLInputElement).value)
+
+/** One form's state: busy, its error (an alert) and its success note (a status). */
+function useOutcome() {
+  const busy = useSignal(false)
+  const error = useSignal("")
+  const done = useSignal("")
+  const run = async (work: () => Promise<void>) => {
+    busy.value = true
+    error.value = ""
+    done.value = ""
+    try {
+      await work()
+      done.value = t("profile.saved")
+    } catch (err) {
+      error.value =
+        err instanceof CauserieError && err.code === "UNAUTHORIZED"
+          ? t("profile.wrongPassword")
+          : messageOf(err)
+    } finally {
+      busy.value = false
+    }
+  }
+  return { busy, error, done, run }
+}
+
+function Outcome({ outcome }: { outcome: ReturnType<typeof useOutcome> }) {
+  return (
+    <>
+      {outcome.error.value && (
+        <p class="error" role="alert">
+          {outcome.error.value}
+        </p>
+      )}
+      <p class="ok" role="status">
+        {outcome.done.value}
+      </p>
+    </>
+  )
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ComponentChildren }) {
+  return (
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  )
+}
 
 export default function Profile() {
+  const user = me.value
+  const name = useSignal(user?.displayName ?? "")
+  const language = useSignal<Lang>(user?.locale?.toLowerCase().startsWith("fr") ? "fr" : lang.value)
+  const email = useSignal("")
+  const emailPassword = useSignal("")
+  const currentPassword = useSignal("")
+  const newPassword = useSignal("")
+  const about = useOutcome()
+  const mail = useOutcome()
+  const pass = useOutcome()
+  const everywhere = useOutcome()
+  if (!user) return null
+
   return (
-    <main class="screen" aria-labelledby="profile-title">
+    <main class="screen profile-screen" aria-labelledby="profile-title">
       <h1 id="profile-title">{t("profile.title")}</h1>
+
+      <Section id="profile-about" title={t("profile.about")}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            about.run(async () => {
+              me.value = await http.updateMe({
+                displayName: name.value.trim() || null,
+                locale: language.value,
+              })
+              setLang(language.value)
+            })
+          }}
+        >
+          <label class="field">
+            {t("profile.name")}
+            <input autocomplete="name" maxLength={100} value={name} onInput={typed(name)} />
+          </label>
+          <label class="field">
+            {t("profile.language")}
+            <select
+              value={language.value}
+              onChange={(e) => (language.value = (e.currentTarget as HTMLSelectElement).value as Lang)}
+            >
+              <option value="en">English</option>
+              <option value="fr">Français</option>
+            </select>
+          </label>
+          <button type="submit" disabled={about.busy.value}>
+            {t("profile.save")}
+          </button>
+          <Outcome outcome={about} />
+        </form>
+      </Section>
+
+      <Section id="profile-email" title={t("profile.emailTitle")}>
+        <p>{t("profile.current", { email: user.email })}</p>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            mail.run(async () => {
+              me.value = await http.updateMe({
+                email: email.value.trim(),
+                currentPassword: emailPassword.value,
+              })
+              email.value = ""
+              emailPassword.value = ""
+            })
+          }}
+        >
+          <label class="field">
+            {t("profile.newEmail")}
+            <input type="email" required autocomplete="email" value={email} onInput={typed(email)} />
+          </label>
+          <label class="field">
+            {t("profile.password")}
+            <input
+              type="password"
+              required
+              autocomplete="current-password"
+              value={emailPassword}
+              onInput={typed(emailPassword)}
+            />
+          </label>
+          <button type="submit" disabled={mail.busy.value}>
+            {t("profile.changeEmail")}
+          </button>
+          <Outcome outcome={mail} />
+        </form>
+      </Section>
+
+      <Section id="profile-password" title={t("profile.passwordTitle")}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            pass.run(async () => {
+              const session = await http.changePassword({
+                currentPassword: currentPassword.value,
+                newPassword: newPassword.value,
+              })
+              me.value = session.user
+              currentPassword.value = ""
+              newPassword.value = ""
+            })
+          }}
+        >
+          <label class="field">
+            {t("profile.password")}
+            <input
+              type="password"
+              required
+              autocomplete="current-password"
+              value={currentPassword}
+              onInput={typed(currentPassword)}
+            />
+          </label>
+          <label class="field">
+            {t("profile.newPassword")}
+            <input
+              type="password"
+              required
+              minLength={8}
+              maxLength={256}
+              autocomplete="new-password"
+              value={newPassword}
+              onInput={typed(newPassword)}
+            />
+          </label>
+          <button type="submit" disabled={pass.busy.value}>
+            {t("profile.changePassword")}
+          </button>
+          <Outcome outcome={pass} />
+        </form>
+      </Section>
+
+      <Section id="profile-data" title={t("profile.data")}>
+        <a href="/api/me/export" download="causerie-export.json">
+          {t("profile.export")}
+        </a>
+      </Section>
+
+      <Section id="profile-sessions" title={t("profile.sessions")}>
+        <div class="actions">
+          <button type="button" onClick={() => signOut()}>
+            {t("profile.signout")}
+          </button>
+          <button
+            type="button"
+            class="danger"
+            aria-describedby="profile-signout-all-hint"
+            disabled={everywhere.busy.value}
+            onClick={() =>
+              everywhere.run(async () => {
+                await http.logoutAll()
+                await signOut()
+              })
+            }
+          >
+            {t("profile.signoutAll")}
+          </button>
+        </div>
+        <p id="profile-signout-all-hint" class="hint">
+          {t("profile.signoutAllHint")}
+        </p>
+        <Outcome outcome={everywhere} />
+      </Section>
     </main>
   )
 }

@@ -1,0 +1,104 @@
+/** The accounts, as server admins see them: find, page, disable and enable. */
+import { useSignal, useSignalEffect } from "@preact/signals"
+import type { AdminUser } from "../../../../contract.ts"
+import { http, messageOf } from "../../core/api.ts"
+import { formatTime, t } from "../../core/i18n.ts"
+import { me } from "../../core/state.ts"
+import { personName } from "../peopleSearch.ts"
+
+export function AdminUsers() {
+  const q = useSignal("")
+  const users = useSignal<AdminUser[]>([])
+  const nextAfter = useSignal<number | null>(null)
+  const error = useSignal("")
+
+  const load = async (after?: number) => {
+    try {
+      const page = await http.admin.users.list({ q: q.value.trim() || undefined, after, limit: 50 })
+      users.value = after ? [...users.value, ...page.users] : page.users
+      nextAfter.value = page.nextAfter
+      error.value = ""
+    } catch (err) {
+      error.value = messageOf(err)
+    }
+  }
+  useSignalEffect(() => {
+    q.value
+    const timer = setTimeout(() => load(), 200)
+    return () => clearTimeout(timer)
+  })
+
+  const toggle = async (user: AdminUser) => {
+    try {
+      const changed = user.disabledAt
+        ? await http.admin.users.enable(user.id)
+        : await http.admin.users.disable(user.id)
+      users.value = users.value.map((u) => (u.id === changed.id ? changed : u))
+      error.value = ""
+    } catch (err) {
+      error.value = messageOf(err)
+    }
+  }
+
+  return (
+    <section aria-labelledby="admin-users-title">
+      <h2 id="admin-users-title">{t("admin.users")}</h2>
+      <label class="field">
+        {t("admin.find")}
+        <input
+          type="search"
+          autocomplete="off"
+          value={q}
+          onInput={(e) => (q.value = (e.currentTarget as HTMLInputElement).value)}
+        />
+      </label>
+      {error.value && (
+        <p class="error" role="alert">
+          {error.value}
+        </p>
+      )}
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("admin.name")}</th>
+              <th scope="col">{t("admin.email")}</th>
+              <th scope="col">{t("admin.role")}</th>
+              <th scope="col">{t("admin.state")}</th>
+              <th scope="col">{t("admin.created")}</th>
+              <th scope="col">{t("admin.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.value.map((u) => {
+              const name = personName(u)
+              return (
+                <tr key={u.id}>
+                  <th scope="row">{u.displayName || `#${u.id}`}</th>
+                  <td>{u.email}</td>
+                  <td>{u.isAdmin ? t("admin.serverAdmin") : t("admin.member")}</td>
+                  <td>{u.disabledAt ? t("admin.disabledState") : t("admin.enabled")}</td>
+                  <td>
+                    <time dateTime={u.createdAt}>{formatTime(u.createdAt, true)}</time>
+                  </td>
+                  <td>
+                    {u.id !== me.value?.id && (
+                      <button type="button" class={u.disabledAt ? "" : "danger"} onClick={() => toggle(u)}>
+                        {u.disabledAt ? t("admin.enable", { name }) : t("admin.disable", { name })}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      </div>
+      {nextAfter.value !== null && (
+        <button type="button" onClick={() => load(nextAfter.value!)}>
+          {t("admin.more")}
+        </button>
+      )}
+    </section>
+  )
+}
