@@ -174,6 +174,13 @@ export async function startServer(env = {}) {
     }
   }
 
+  /** Runs a command of the executable (`user create ...`) with the server's settings; answers its stdout. */
+  server.cli = (args, input) => {
+    const run = spawnSync(bin, args, { cwd: dir, env: settings, input, encoding: "utf8" })
+    if (run.status !== 0) throw new Error(`causerie ${args.join(" ")}: exit ${run.status}\n${run.stderr}`)
+    return run.stdout
+  }
+
   server.restart = async () => {
     await server.stop()
     await server.start()
@@ -237,6 +244,28 @@ export async function register(server, name, password = "a long enough password"
   if (res.status !== 201) throw new Error(`register ${name}: ${res.status} ${await res.text()}`)
   const body = await res.json()
   return { ...body, email, password }
+}
+
+/** Logs an account in over HTTP: `{user, token}` with its email and password. */
+export async function login(server, email, password) {
+  const res = await fetch(`${server.url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: server.url },
+    body: JSON.stringify({ email, password }),
+  })
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`)
+  return { ...(await res.json()), email, password }
+}
+
+/** A server admin made with the executable's `user create` (works whatever REGISTRATION says), logged in. */
+export async function createAdmin(server, name = "Root Admin") {
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}.${randomBytes(3).toString("hex")}@example.test`
+  const password = "a long enough password"
+  server.cli(
+    ["user", "create", "--admin", "--email", email, "--display-name", name, "--password-stdin"],
+    `${password}\n`,
+  )
+  return login(server, email, password)
 }
 
 /** Calls the HTTP API as a registered account (Bearer), answering the parsed JSON; throws on an error status. */

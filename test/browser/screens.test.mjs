@@ -1,0 +1,228 @@
+/**
+ * The screens around the chat, in Chromium against the executable: finding people and starting a
+ * conversation, message search, the profile, and the administration page.
+ */
+import assert from "node:assert/strict"
+import { after, before, describe, test } from "node:test"
+import {
+  api,
+  createAdmin,
+  launchBrowser,
+  login,
+  newContext,
+  register,
+  signInContext,
+  startServer,
+} from "./harness.mjs"
+import { listLink, signUpInPage, startConversation } from "./ui.mjs"
+
+let server
+let browser
+const contexts = []
+
+before(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+})
+after(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+/** A window signed in as `account`, open at `path`. */
+async function windowAs(account, path = "/", on = server) {
+  const context = await newContext(browser, on)
+  contexts.push(context)
+  await signInContext(context, on, account)
+  const page = await context.newPage()
+  await page.goto(path)
+  return page
+}
+
+const noDialogsOrErrors = () => {
+  for (const context of contexts) {
+    assert.deepEqual(context.dialogs, [])
+    assert.deepEqual(context.pageErrors, [])
+  }
+}
+
+describe("finding people and starting a conversation", () => {
+  test("two people sign up in two windows, find each other and start a direct conversation; a group too", async () => {
+    const [a, b] = [await newContext(browser, server), await newContext(browser, server)]
+    contexts.push(a, b)
+    const [pageA, pageB] = [await a.newPage(), await b.newPage()]
+    await signUpInPage(pageA, "Ada Lovelace")
+    await signUpInPage(pageB, "Bruno Martin")
+
+    const id = await startConversation(pageA, ["Bruno Martin"])
+    // Both lists show it: Ada's at once, Bruno's live (conversation_added), named after the other person.
+    await listLink(pageA, "Bruno Martin").waitFor()
+    await listLink(pageB, "Ada Lovelace").waitFor()
+    // Asking again for the same person opens the same direct conversation.
+    assert.equal(await startConversation(pageA, ["Bruno Martin"]), id)
+
+    const carol = await register(server, "Carole Dupont")
+    const group = await startConversation(pageA, ["Bruno Martin", "Carole Dupont"], "Weekend plans")
+    assert.notEqual(group, id)
+    await listLink(pageB, "Weekend plans").waitFor()
+    const seen = await api(server, carol, "GET", `/api/conversations/${group}`)
+    assert.equal(seen.title, "Weekend plans")
+    assert.equal(seen.type, "group")
+    assert.deepEqual(seen.participants.map((p) => p.displayName).sort(), [
+      "Ada Lovelace",
+      "Bruno Martin",
+      "Carole Dupont",
+    ])
+    noDialogsOrErrors()
+  })
+})
+
+describe("message search", () => {
+  test("finds messages as text, marks the match, never runs HTML, and opens the conversation", async () => {
+    const [ada, bob] = [await register(server, "Ada Search"), await register(server, "Bob Search")]
+    const { id } = await api(server, ada, "POST", "/api/conversations", {
+      title: "Lunch club",
+      participantIds: [bob.user.id],
+    })
+    await api(server, bob, "POST", `/api/conversations/${id}/messages`, {
+      text: `<img src=x onerror=alert(1)> lunchtime at noon & "dessert"`,
+    })
+    await api(server, bob, "POST", `/api/conversations/${id}/messages`, { text: "nothing to see" })
+
+    const page = await windowAs(ada, "/search")
+    await page.getByLabel("Search messages").fill("lunchtime")
+    await page.getByRole("button", { name: "Search" }).click()
+    await page.waitForURL(/\/search\?q=lunchtime$/)
+    const results = page.locator("ol.results li")
+    await results.first().waitFor()
+    assert.equal(await results.count(), 1)
+    const link = results.first().getByRole("link")
+    assert.match(await link.innerText(), /<img src=x onerror=alert\(1\)> lunchtime at noon & "dessert"/)
+    assert.match(await link.innerText(), /Bob Search/)
+    assert.equal(await results.first().locator("mark").innerText(), "lunchtime")
+    assert.equal(await page.locator("ol.results img").count(), 0)
+
+    // A reload searches again; a query that finds nothing says so; a malformed one shows the server's refusal.
+    await page.reload()
+    await results.first().waitFor()
+    await page.getByLabel("Search messages").fill("zebra")
+    await page.getByRole("button", { name: "Search" }).click()
+    await page.getByText("No message found.").waitFor()
+    await page.getByLabel("Search messages").fill('"unclosed')
+    await page.getByRole("button", { name: "Search" }).click()
+    await page.getByRole("alert").waitFor()
+
+    await page.goBack()
+    await page.goBack()
+    await results.first().getByRole("link").click()
+    await page.waitForURL(new RegExp(`/c/${id}$`))
+    noDialogsOrErrors()
+  })
+})
+
+describe("the profile", () => {
+  test("name and language are saved; the email needs the right password; signing out everywhere ends every session", async () => {
+    const ada = await register(server, "Ada Profile")
+    const page = await windowAs(ada, "/profile")
+    // Another tab of the same browser, and another device.
+    const tab = await page.context().newPage()
+    await tab.goto("/")
+    const device = await windowAs(ada, "/")
+
+    await page.getByLabel("New email").fill("ada.new@example.test")
+    await page.getByLabel("Current password").first().fill("not the password")
+    await page.getByRole("button", { name: "Change email" }).click()
+    await page.getByRole("alert").filter({ hasText: "Wrong password." }).waitFor()
+    await page.getByLabel("Current password").first().fill(ada.password)
+    await page.getByRole("button", { name: "Change email" }).click()
+    await page.getByText("Current email: ada.new@example.test").waitFor()
+
+    await page.getByLabel("Display name").fill("Ada L.")
+    await page.getByRole("main").getByLabel("Language").selectOption("fr")
+    await page.getByRole("button", { name: "Save" }).click()
+    await page.getByRole("heading", { name: "Profil", exact: true }).waitFor()
+    const { user } = await api(server, ada, "GET", "/api/me")
+    assert.deepEqual([user.displayName, user.locale, user.email], ["Ada L.", "fr", "ada.new@example.test"])
+
+    await page.getByRole("button", { name: "Se déconnecter partout" }).click()
+    await page.getByRole("heading", { name: "Se connecter" }).waitFor()
+    const res = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${ada.token}` } })
+    assert.equal(res.status, 401)
+    // The other tab is signed out at once; the other device's session is over too.
+    await tab.getByRole("heading", { name: /^(Sign in|Se connecter)$/ }).waitFor()
+    await device.reload()
+    await device.getByRole("heading", { name: /^(Sign in|Se connecter)$/ }).waitFor()
+    noDialogsOrErrors()
+  })
+})
+
+describe("administration", () => {
+  /** Registration by invite here, so that an invite is what lets a newcomer in. */
+  let invited
+  before(async () => {
+    invited = await startServer({ REGISTRATION: "invite" })
+  })
+  after(() => invited?.close())
+
+  test("a server admin disables and enables an account, makes an invite someone signs up with, revokes one, and reads the audit log", async () => {
+    const admin = await createAdmin(invited)
+    const bob = await createAdmin(invited, "Bob Disabled")
+    await api(invited, admin, "DELETE", `/api/admin/users/${bob.user.id}/admin`)
+    const page = await windowAs(admin, "/admin", invited)
+
+    await page.getByLabel("Find accounts").fill("Bob Disabled")
+    await page.getByRole("button", { name: "Disable Bob Disabled" }).click()
+    await page.getByRole("button", { name: "Enable Bob Disabled" }).waitFor()
+    const refused = await fetch(`${invited.url}/api/me`, {
+      headers: { authorization: `Bearer ${bob.token}` },
+    })
+    assert.equal(refused.status, 401)
+    await assert.rejects(login(invited, bob.email, bob.password), /403/)
+    await page.getByRole("button", { name: "Enable Bob Disabled" }).click()
+    await page.getByRole("button", { name: "Disable Bob Disabled" }).waitFor()
+
+    const sections = page.getByRole("navigation", { name: "Administration sections" })
+    await sections.getByRole("link", { name: "Invites" }).click()
+    await page.getByRole("button", { name: "Create an invite" }).click()
+    const link = await page.getByLabel(/Invite link/).inputValue()
+    assert.match(link, new RegExp(`^${invited.url}/invite/[\\w%-]+$`))
+    await page.getByRole("cell", { name: "active" }).waitFor()
+
+    const guest = await newContext(browser, invited)
+    contexts.push(guest)
+    const guestPage = await guest.newPage()
+    await guestPage.goto(link)
+    await guestPage.getByText("You were invited to Causerie").waitFor()
+    await guestPage.getByLabel("Display name").fill("Invited Guest")
+    await guestPage.getByLabel("Email").fill("guest@example.test")
+    await guestPage.getByLabel("Password").fill("a long enough password")
+    await guestPage.getByRole("button", { name: "Sign up" }).click()
+    await guestPage.getByRole("navigation", { name: "Main" }).waitFor()
+    await page.reload()
+    await page.getByRole("cell", { name: "used" }).waitFor()
+
+    await page.getByRole("button", { name: "Create an invite" }).click()
+    const revoke = page.getByRole("button", { name: /^Revoke invite \d+$/ })
+    await revoke.click()
+    await page.getByRole("cell", { name: "revoked" }).waitFor()
+    assert.equal(await revoke.count(), 0)
+
+    await sections.getByRole("link", { name: "Audit log" }).click()
+    for (const action of [
+      "admin.user_disable",
+      "admin.user_enable",
+      "admin.invite_create",
+      "admin.invite_revoke",
+    ])
+      await page.getByRole("rowheader", { name: action, exact: true }).first().waitFor()
+    await page.getByRole("main").getByLabel("Action").selectOption("admin.invite_revoke")
+    await page.getByRole("rowheader", { name: "admin.user_disable" }).waitFor({ state: "detached" })
+    assert.equal(await page.getByRole("rowheader", { name: "admin.invite_revoke" }).count(), 1)
+
+    // Someone who is not a server admin has no link to the page, and the page says no.
+    const bobPage = await windowAs(await login(invited, bob.email, bob.password), "/admin", invited)
+    await bobPage.getByText("Only a server admin can see this page.").waitFor()
+    assert.equal(await bobPage.getByRole("link", { name: "Administration" }).count(), 0)
+    noDialogsOrErrors()
+  })
+})

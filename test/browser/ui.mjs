@@ -1,0 +1,47 @@
+/** What a person does in the web client, step by step, for the browser tests (by role and accessible name). */
+import { randomBytes } from "node:crypto"
+
+/** Signs up through the form at /signup; resolves once the signed-in shell shows. */
+export async function signUpInPage(page, name, password = "a long enough password") {
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}.${randomBytes(3).toString("hex")}@example.test`
+  await page.goto("/signup")
+  await page.getByLabel("Display name").fill(name)
+  await page.getByLabel("Email").fill(email)
+  await page.getByLabel("Password").fill(password)
+  await page.getByRole("button", { name: "Sign up" }).click()
+  await page.getByRole("navigation", { name: "Main" }).waitFor()
+  return { email, password, name }
+}
+
+/** Signs in through the form at /signin. */
+export async function signInInPage(page, account) {
+  await page.goto("/signin")
+  await page.getByLabel("Email").fill(account.email)
+  await page.getByLabel("Password").fill(account.password)
+  await page.getByRole("button", { name: "Sign in" }).click()
+  await page.getByRole("navigation", { name: "Main" }).waitFor()
+}
+
+/** The conversation list's link for a conversation, by its name. */
+export const listLink = (page, name) =>
+  page
+    .getByRole("navigation", { name: "Conversations" })
+    .getByRole("link", { name: new RegExp(escapeRegExp(name)) })
+
+/** Starts a conversation from /new with the people named, direct (one person) or a group with a title. */
+export async function startConversation(page, people, title) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New conversation" }).click()
+  for (const person of people) {
+    await page.getByLabel("Find people").fill(person.split(" ")[0])
+    await page.getByRole("checkbox", { name: person }).check()
+  }
+  if (title === undefined) await page.getByRole("button", { name: "Start a direct conversation" }).click()
+  else {
+    await page.getByLabel("Group name (optional)").fill(title)
+    await page.getByRole("button", { name: "Create the group" }).click()
+  }
+  await page.waitForURL(/\/c\/\d+$/)
+  return Number(new URL(page.url()).pathname.split("/").pop())
+}
+
+export const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
