@@ -167,14 +167,14 @@ export default function Participants({ conversationId, conversation, onClose }: 
           const isOnline = online.value[p.id] ?? p.online
           return (
             <li key={p.id}>
-              <span class={isOnline ? "dot on" : "dot"} aria-hidden="true" />
+              <span class={isOnline ? "dot online" : "dot"} aria-hidden="true" />
               <span class="member-name">
                 {name} {p.id === myId && <span class="muted">{t("participants.you")}</span>}
                 <span class="sr-only">
                   , {isOnline ? t("participants.online") : t("participants.offline")}
                 </span>
               </span>
-              {p.role === "admin" && isGroup && <span class="badge">{t("participants.admin")}</span>}
+              {p.role === "admin" && isGroup && <span class="role-badge">{t("participants.admin")}</span>}
               {isAdmin && p.id !== myId && (
                 <span class="member-actions">
                   {p.role === "admin" ? (
@@ -232,7 +232,7 @@ export default function Participants({ conversationId, conversation, onClose }: 
           {error.value}
         </p>
       )}
-      <div class="actions">
+      <div class="button-row">
         <button type="button" onClick={toggleBlock}>
           {blocked.value ? t("participants.unblock") : t("participants.block")}
         </button>

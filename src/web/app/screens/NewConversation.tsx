@@ -129,7 +129,7 @@ export default function NewConversation() {
           </ul>
         )}
       </section>
-      <div class="actions">
+      <div class="button-row">
         <button
           type="button"
           class="primary"

@@ -246,7 +246,7 @@ export default function Profile() {
       </Section>
 
       <Section id="profile-sessions" title={t("profile.sessions")}>
-        <div class="actions">
+        <div class="button-row">
           <button type="button" onClick={() => signOut()}>
             {t("profile.signout")}
           </button>
