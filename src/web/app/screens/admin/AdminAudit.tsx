@@ -4,6 +4,7 @@ import type { AuditEvent } from "../../../../contract.ts"
 import { AUDIT_ACTIONS, type AuditAction } from "../../../../schemas/auditActions.ts"
 import { http, messageOf } from "../../core/api.ts"
 import { formatTime, t } from "../../core/i18n.ts"
+import { TableWrap } from "./TableWrap.tsx"
 
 const ACTIONS = Object.keys(AUDIT_ACTIONS) as AuditAction[]
 
@@ -53,7 +54,7 @@ export function AdminAudit() {
       {events.value.length === 0 ? (
         <p class="muted">{t("admin.none")}</p>
       ) : (
-        <div class="table-wrap">
+        <TableWrap labelledBy="admin-audit-title">
           <table>
             <thead>
               <tr>
@@ -82,7 +83,7 @@ export function AdminAudit() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {nextBefore.value !== null && (
         <button type="button" onClick={() => load(nextBefore.value!)}>

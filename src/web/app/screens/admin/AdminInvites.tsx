@@ -4,6 +4,7 @@ import { useEffect } from "preact/hooks"
 import type { Invite } from "../../../../contract.ts"
 import { http, messageOf } from "../../core/api.ts"
 import { formatTime, t } from "../../core/i18n.ts"
+import { TableWrap } from "./TableWrap.tsx"
 
 const LIFETIMES = ["1h", "24h", "7d", "30d"] as const
 
@@ -111,7 +112,7 @@ export function AdminInvites() {
       {invites.value.length === 0 ? (
         <p class="muted">{t("admin.none")}</p>
       ) : (
-        <div class="table-wrap">
+        <TableWrap labelledBy="admin-invites-title">
           <table>
             <thead>
               <tr>
@@ -146,7 +147,7 @@ export function AdminInvites() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   )

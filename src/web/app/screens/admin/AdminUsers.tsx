@@ -5,6 +5,7 @@ import { http, messageOf } from "../../core/api.ts"
 import { formatTime, t } from "../../core/i18n.ts"
 import { me } from "../../core/state.ts"
 import { personName } from "../peopleSearch.ts"
+import { TableWrap } from "./TableWrap.tsx"
 
 export function AdminUsers() {
   const q = useSignal("")
@@ -57,7 +58,7 @@ export function AdminUsers() {
           {error.value}
         </p>
       )}
-      <div class="table-wrap">
+      <TableWrap labelledBy="admin-users-title">
         <table>
           <thead>
             <tr>
@@ -93,7 +94,7 @@ export function AdminUsers() {
             })}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {nextAfter.value !== null && (
         <button type="button" onClick={() => load(nextAfter.value!)}>
           {t("admin.more")}
