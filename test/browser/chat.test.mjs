@@ -142,9 +142,13 @@ describe("two people chatting", () => {
     await ada
       .getByLabel("Attach a file")
       .setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: png })
-    await log(bruno)
-      .getByRole("img", { name: /dot\.png/ })
-      .waitFor()
+    const image = log(bruno).getByRole("img", { name: /dot\.png/ })
+    await image.waitFor()
+    // Drawn from the server's copy (a broken image has no natural width).
+    await bruno.waitForFunction((img) => img.complete && img.naturalWidth === 1, await image.elementHandle())
+    const res = await bruno.request.get(await image.getAttribute("src"))
+    assert.equal(res.status(), 200)
+    assert.equal(res.headers()["content-type"], "image/png")
   })
 
   test("the server restarts: a banner while it is away, the message typed meanwhile is sent once, nothing is lost", async () => {
@@ -189,7 +193,9 @@ describe("two people chatting", () => {
     await message(bruno, "https://example.test/page").waitFor()
     for (const text of payloads.slice(0, 4)) await message(bruno, text).first().waitFor()
     assert.equal(await log(bruno).locator("img[src=x], script").count(), 0)
-    const links = log(bruno).getByRole("link")
+    for (const text of payloads.slice(0, 4))
+      assert.equal(await message(bruno, text).getByRole("link").count(), 0, text)
+    const links = message(bruno, "https://example.test/page").getByRole("link")
     const hrefs = await links.evaluateAll((as) => as.map((a) => [a.getAttribute("href"), a.rel, a.target]))
     assert.deepEqual(hrefs, [["https://example.test/page?a=1&b=2", "noopener noreferrer", "_blank"]])
     for (const page of [ada, bruno]) {
