@@ -86,10 +86,22 @@ export async function buildExecutable() {
     if (build.status !== 0) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`)
     rmSync(`${partial}.map`, { force: true })
     renameSync(partial, bin)
+    forgetOlderBuilds(dir)
     return bin
   } finally {
     closeSync(fd)
     rmSync(lock, { force: true })
+  }
+}
+
+/** Removes the executables built for earlier states of the sources (about 120 MB each), unless one is building. */
+function forgetOlderBuilds(current) {
+  for (const name of readdirSync(tmpdir())) {
+    const dir = join(tmpdir(), name)
+    if (!name.startsWith("causerie-browser-") || name.startsWith("causerie-browser-data-") || dir === current)
+      continue
+    if (existsSync(join(dir, "causerie")) && !existsSync(join(dir, "building")))
+      rmSync(dir, { recursive: true, force: true })
   }
 }
 

@@ -77,6 +77,45 @@ describe("finding people and starting a conversation", () => {
   })
 })
 
+describe("with the keyboard only", () => {
+  /** Presses Tab until `target` has the focus (at most 30 times), as someone without a mouse does. */
+  async function tabTo(page, target) {
+    for (let i = 0; i < 30; i++) {
+      if (await target.evaluate((el) => el === document.activeElement)) return
+      await page.keyboard.press("Tab")
+    }
+    throw new Error(`30 Tabs did not reach ${target}`)
+  }
+
+  test("someone finds a person and starts a direct conversation without the mouse", async () => {
+    const [ada] = [await register(server, "Ada Keys"), await register(server, "Bruno Keys")]
+    const page = await windowAs(ada, "/new")
+    await tabTo(page, page.getByLabel("Find people"))
+    await page.keyboard.type("Bruno Keys")
+    const person = page.getByRole("checkbox", { name: "Bruno Keys" })
+    await person.waitFor()
+    await tabTo(page, person)
+    await page.keyboard.press("Space")
+    assert.equal(await person.isChecked(), true)
+    await tabTo(page, page.getByRole("button", { name: "Start a direct conversation" }))
+    await page.keyboard.press("Enter")
+    await page.waitForURL(/\/c\/\d+$/)
+    await page.getByRole("heading", { name: "Bruno Keys", level: 2 }).waitFor()
+
+    // The participants panel: opened with Enter, the focus on its heading, closed with Escape.
+    const opener = page.getByRole("button", { name: "Participants" })
+    await tabTo(page, opener)
+    await page.keyboard.press("Enter")
+    await page.getByRole("region", { name: "Participants" }).waitFor()
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Participants")
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Escape")
+    await page.getByRole("region", { name: "Participants" }).waitFor({ state: "detached" })
+    assert.equal(await opener.evaluate((el) => el === document.activeElement), true)
+    noDialogsOrErrors()
+  })
+})
+
 describe("message search", () => {
   test("finds messages as text, marks the match, never runs HTML, and opens the conversation", async () => {
     const [ada, bob] = [await register(server, "Ada Search"), await register(server, "Bob Search")]
