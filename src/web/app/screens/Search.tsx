@@ -5,11 +5,12 @@
  * <mark> elements here, never inserted as HTML.
  */
 import { useSignal, useSignalEffect } from "@preact/signals"
+import { useRef } from "preact/hooks"
 import type { SearchResults } from "../../../contract.ts"
 import { messageOf, request } from "../core/api.ts"
 import { addWords, formatTime, t } from "../core/i18n.ts"
 import { followLink, navigate, query } from "../core/router.ts"
-import { conversationName, conversations } from "../core/state.ts"
+import { conversationName, conversations, me } from "../core/state.ts"
 import "./extra.css"
 
 addWords({
@@ -22,6 +23,7 @@ addWords({
     "search.more": "More results",
     "search.in": "in {name}",
     "search.count": "{count} results shown",
+    "search.you": "You",
   },
   fr: {
     "search.label": "Rechercher dans les messages",
@@ -33,6 +35,7 @@ addWords({
     "search.more": "Plus de résultats",
     "search.in": "dans {name}",
     "search.count": "{count} résultats affichés",
+    "search.you": "Vous",
   },
 })
 
@@ -71,21 +74,26 @@ export default function Search() {
   const searched = useSignal(false)
   const busy = useSignal(false)
 
+  const latest = useRef(0)
   const load = async (term: string, before?: number) => {
+    const ask = ++latest.current
     busy.value = true
     error.value = ""
     try {
       const params = new URLSearchParams({ q: term })
       if (before) params.set("before", String(before))
       const page = await request<SearchResults>("GET", `/api/search?${params}`)
+      // An answer to an earlier query that came late is dropped.
+      if (ask !== latest.current) return
       results.value = before ? [...results.value, ...page.results] : page.results
       nextBefore.value = page.nextBefore
       searched.value = true
     } catch (err) {
+      if (ask !== latest.current) return
       error.value = messageOf(err)
       if (!before) results.value = []
     } finally {
-      busy.value = false
+      if (ask === latest.current) busy.value = false
     }
   }
 
@@ -148,7 +156,11 @@ export default function Search() {
             <li key={r.message.id}>
               <a href={`/c/${r.conversation.id}`} onClick={followLink}>
                 <span class="result-head">
-                  <strong>{r.message.sender.displayName || `#${r.message.sender.id}`}</strong>{" "}
+                  <strong>
+                    {r.message.sender.id === me.value?.id
+                      ? t("search.you")
+                      : r.message.sender.displayName || `#${r.message.sender.id}`}
+                  </strong>{" "}
                   {t("search.in", { name: resultPlace(r) })}{" "}
                   <time dateTime={r.message.createdAt}>{formatTime(r.message.createdAt, true)}</time>
                 </span>

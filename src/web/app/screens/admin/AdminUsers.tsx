@@ -1,5 +1,6 @@
 /** The accounts, as server admins see them: find, page, disable and enable. */
 import { useSignal, useSignalEffect } from "@preact/signals"
+import { useRef } from "preact/hooks"
 import type { AdminUser } from "../../../../contract.ts"
 import { http, messageOf } from "../../core/api.ts"
 import { formatTime, t } from "../../core/i18n.ts"
@@ -13,9 +14,13 @@ export function AdminUsers() {
   const nextAfter = useSignal<number | null>(null)
   const error = useSignal("")
 
+  const latest = useRef(0)
   const load = async (after?: number) => {
+    const ask = ++latest.current
     try {
       const page = await http.admin.users.list({ q: q.value.trim() || undefined, after, limit: 50 })
+      // An answer to an earlier search that came late is dropped.
+      if (ask !== latest.current) return
       users.value = after ? [...users.value, ...page.users] : page.users
       nextAfter.value = page.nextAfter
       error.value = ""
