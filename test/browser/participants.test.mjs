@@ -59,7 +59,13 @@ test("an admin renames, adds, promotes, demotes and removes; a member blocks, un
   await panel.getByLabel("Add people").fill("Carole")
   await panel.getByRole("button", { name: "Add Carole Dupont" }).click()
   await members.filter({ hasText: "Carole Dupont" }).waitFor()
-  await listLink(await windowAs(carole, "/"), "Team renamed").waitFor()
+  const carolePage = await windowAs(carole, "/")
+  await listLink(carolePage, "Team renamed").waitFor()
+  await members.filter({ hasText: "Carole Dupont" }).filter({ hasText: ", online" }).waitFor()
+  // Her window closes: she shows offline, with when she was last seen.
+  await carolePage.context().close()
+  await members.filter({ hasText: "Carole Dupont" }).filter({ hasText: ", offline" }).waitFor()
+  assert.match(await members.filter({ hasText: "Carole Dupont" }).innerText(), /last seen/)
 
   await panel.getByRole("button", { name: "Make Bruno Martin admin" }).click()
   await panel.getByRole("button", { name: "Remove admin rights from Bruno Martin" }).waitFor()

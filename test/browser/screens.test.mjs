@@ -3,6 +3,7 @@
  * conversation, message search, the profile, and the administration page.
  */
 import assert from "node:assert/strict"
+import { readFile } from "node:fs/promises"
 import { after, before, describe, test } from "node:test"
 import {
   api,
@@ -127,6 +128,8 @@ describe("message search", () => {
       text: `<img src=x onerror=alert(1)> lunchtime at noon & "dessert"`,
     })
     await api(server, bob, "POST", `/api/conversations/${id}/messages`, { text: "nothing to see" })
+    for (let i = 1; i <= 23; i++)
+      await api(server, ada, "POST", `/api/conversations/${id}/messages`, { text: `agenda item ${i}` })
 
     const page = await windowAs(ada, "/search")
     await page.getByLabel("Search messages").fill("lunchtime")
@@ -141,6 +144,18 @@ describe("message search", () => {
     assert.equal(await results.first().locator("mark").innerText(), "lunchtime")
     assert.equal(await page.locator("ol.results img").count(), 0)
 
+    // Twenty results a page, newest first; "More results" brings the rest.
+    await page.getByLabel("Search messages").fill("agenda")
+    await page.getByRole("button", { name: "Search" }).click()
+    await page.getByRole("button", { name: "More results" }).click()
+    await results.nth(22).waitFor()
+    assert.equal(await results.count(), 23)
+    assert.match(await results.first().innerText(), /agenda item 23/)
+    assert.match(await results.last().innerText(), /agenda item 1$/)
+    assert.equal(await page.getByRole("button", { name: "More results" }).count(), 0)
+    await page.goBack()
+    await results.first().getByText("lunchtime").waitFor()
+
     // A reload searches again; a query that finds nothing says so; a malformed one shows the server's refusal.
     await page.reload()
     await results.first().waitFor()
@@ -153,6 +168,7 @@ describe("message search", () => {
 
     await page.goBack()
     await page.goBack()
+    await results.first().getByText("lunchtime").waitFor()
     await results.first().getByRole("link").click()
     await page.waitForURL(new RegExp(`/c/${id}$`))
     noDialogsOrErrors()
@@ -182,6 +198,14 @@ describe("the profile", () => {
     await page.getByRole("heading", { name: "Profil", exact: true }).waitFor()
     const { user } = await api(server, ada, "GET", "/api/me")
     assert.deepEqual([user.displayName, user.locale, user.email], ["Ada L.", "fr", "ada.new@example.test"])
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Télécharger mes données (JSON)" }).click(),
+    ])
+    const exported = JSON.parse(await readFile(await download.path(), "utf8"))
+    assert.equal(exported.account.email, "ada.new@example.test")
+    assert.equal(exported.account.displayName, "Ada L.")
 
     await page.getByRole("button", { name: "Se déconnecter partout" }).click()
     await page.getByRole("heading", { name: "Se connecter" }).waitFor()

@@ -13,8 +13,8 @@ import { type ReadonlySignal, useSignal } from "@preact/signals"
 import { useEffect, useRef } from "preact/hooks"
 import type { Conversation, Participant } from "../../../contract.ts"
 import { messageOf } from "../core/api.ts"
-import { addWords, t } from "../core/i18n.ts"
-import { refreshConversations } from "../core/live.ts"
+import { addWords, formatTime, t } from "../core/i18n.ts"
+import { onChatEvent, refreshConversations } from "../core/live.ts"
 import { navigate } from "../core/router.ts"
 import { chat, conversations, me, online } from "../core/state.ts"
 import { personName, usePeopleSearch } from "../screens/peopleSearch.ts"
@@ -41,6 +41,7 @@ addWords({
     "participants.unblock": "Unblock",
     "participants.blocked": "You blocked this conversation.",
     "participants.nobodyToAdd": "Nobody else found.",
+    "participants.lastSeen": "last seen {time}",
   },
   fr: {
     "participants.you": "(vous)",
@@ -62,6 +63,7 @@ addWords({
     "participants.unblock": "Débloquer",
     "participants.blocked": "Vous avez bloqué cette conversation.",
     "participants.nobodyToAdd": "Personne d’autre trouvé.",
+    "participants.lastSeen": "vu {time}",
   },
 })
 
@@ -79,8 +81,18 @@ export default function Participants({ conversationId, conversation, onClose }: 
   const title = useSignal(conversation.value?.title ?? "")
   const search = usePeopleSearch(false)
   const heading = useRef<HTMLHeadingElement>(null)
+  // When people went offline while the panel is open: presence events carry it, the conversation does not.
+  const lastSeen = useSignal<Record<number, string>>({})
 
   useEffect(() => heading.current?.focus(), [])
+  useEffect(
+    () =>
+      onChatEvent((event) => {
+        if (event.type === "presence" && event.data.lastSeenAt)
+          lastSeen.value = { ...lastSeen.value, [event.data.userId]: event.data.lastSeenAt }
+      }),
+    [],
+  )
 
   const c = conversation.value
   const myId = me.value?.id
@@ -173,6 +185,13 @@ export default function Participants({ conversationId, conversation, onClose }: 
                 <span class="sr-only">
                   , {isOnline ? t("participants.online") : t("participants.offline")}
                 </span>
+                {!isOnline && (lastSeen.value[p.id] ?? p.lastSeenAt) && (
+                  <span class="last-seen muted">
+                    {t("participants.lastSeen", {
+                      time: formatTime((lastSeen.value[p.id] ?? p.lastSeenAt)!, true),
+                    })}
+                  </span>
+                )}
               </span>
               {p.role === "admin" && isGroup && <span class="role-badge">{t("participants.admin")}</span>}
               {isAdmin && p.id !== myId && (
