@@ -13,59 +13,14 @@ import { type ReadonlySignal, useSignal } from "@preact/signals"
 import { useEffect, useRef } from "preact/hooks"
 import type { Conversation, Participant } from "../../../contract.ts"
 import { messageOf } from "../core/api.ts"
-import { addWords, formatTime, t } from "../core/i18n.ts"
+import { t } from "../core/i18n.ts"
 import { onChatEvent, refreshConversations } from "../core/live.ts"
 import { navigate } from "../core/router.ts"
-import { chat, conversations, me, online } from "../core/state.ts"
-import { personName, usePeopleSearch } from "../screens/peopleSearch.ts"
+import { chat, conversations, me } from "../core/state.ts"
+import { usePeopleSearch } from "../screens/peopleSearch.ts"
+import { AddPeople, ParticipantRow } from "./ParticipantRow.tsx"
 import "../screens/extra.css"
-
-addWords({
-  en: {
-    "participants.you": "(you)",
-    "participants.admin": "admin",
-    "participants.online": "online",
-    "participants.offline": "offline",
-    "participants.rename": "Group name",
-    "participants.renameButton": "Rename",
-    "participants.add": "Add people",
-    "participants.addOne": "Add {name}",
-    "participants.remove": "Remove {name}",
-    "participants.promote": "Make {name} admin",
-    "participants.demote": "Remove admin rights from {name}",
-    "participants.leave": "Leave the conversation",
-    "participants.leaveConfirm": "Leave for good? You will receive nothing more from it.",
-    "participants.leaveYes": "Yes, leave",
-    "participants.cancel": "Cancel",
-    "participants.block": "Block",
-    "participants.unblock": "Unblock",
-    "participants.blocked": "You blocked this conversation.",
-    "participants.nobodyToAdd": "Nobody else found.",
-    "participants.lastSeen": "last seen {time}",
-  },
-  fr: {
-    "participants.you": "(vous)",
-    "participants.admin": "admin",
-    "participants.online": "en ligne",
-    "participants.offline": "hors ligne",
-    "participants.rename": "Nom du groupe",
-    "participants.renameButton": "Renommer",
-    "participants.add": "Ajouter des personnes",
-    "participants.addOne": "Ajouter {name}",
-    "participants.remove": "Retirer {name}",
-    "participants.promote": "Nommer {name} admin",
-    "participants.demote": "Retirer les droits d’admin de {name}",
-    "participants.leave": "Quitter la conversation",
-    "participants.leaveConfirm": "Quitter pour de bon ? Vous n’en recevrez plus rien.",
-    "participants.leaveYes": "Oui, quitter",
-    "participants.cancel": "Annuler",
-    "participants.block": "Bloquer",
-    "participants.unblock": "Débloquer",
-    "participants.blocked": "Vous avez bloqué cette conversation.",
-    "participants.nobodyToAdd": "Personne d’autre trouvé.",
-    "participants.lastSeen": "vu {time}",
-  },
-})
+import "./participantsWords.ts"
 
 export interface ParticipantsProps {
   conversationId: number
@@ -174,76 +129,21 @@ export default function Participants({ conversationId, conversation, onClose }: 
       )}
 
       <ul class="members">
-        {participants.map((p) => {
-          const name = personName(p)
-          const isOnline = online.value[p.id] ?? p.online
-          return (
-            <li key={p.id}>
-              <span class={isOnline ? "dot online" : "dot"} aria-hidden="true" />
-              <span class="member-name">
-                {name} {p.id === myId && <span class="muted">{t("participants.you")}</span>}
-                <span class="sr-only">
-                  , {isOnline ? t("participants.online") : t("participants.offline")}
-                </span>
-                {!isOnline && (lastSeen.value[p.id] ?? p.lastSeenAt) && (
-                  <span class="last-seen muted">
-                    {t("participants.lastSeen", {
-                      time: formatTime((lastSeen.value[p.id] ?? p.lastSeenAt)!, true),
-                    })}
-                  </span>
-                )}
-              </span>
-              {p.role === "admin" && isGroup && <span class="role-badge">{t("participants.admin")}</span>}
-              {isAdmin && p.id !== myId && (
-                <span class="member-actions">
-                  {p.role === "admin" ? (
-                    <button type="button" onClick={() => setRole(p, "member")}>
-                      {t("participants.demote", { name })}
-                    </button>
-                  ) : (
-                    <button type="button" onClick={() => setRole(p, "admin")}>
-                      {t("participants.promote", { name })}
-                    </button>
-                  )}
-                  <button type="button" class="danger" onClick={() => remove(p)}>
-                    {t("participants.remove", { name })}
-                  </button>
-                </span>
-              )}
-            </li>
-          )
-        })}
+        {participants.map((p) => (
+          <ParticipantRow
+            key={p.id}
+            participant={p}
+            isMe={p.id === myId}
+            isGroup={isGroup}
+            canManage={isAdmin && p.id !== myId}
+            lastSeenAt={lastSeen.value[p.id] ?? p.lastSeenAt}
+            onRole={(role) => setRole(p, role)}
+            onRemove={() => remove(p)}
+          />
+        ))}
       </ul>
 
-      {isAdmin && (
-        <div class="add-people">
-          <label class="field">
-            {t("participants.add")}
-            <input
-              type="search"
-              autocomplete="off"
-              value={search.q}
-              onInput={(e) => (search.q.value = (e.currentTarget as HTMLInputElement).value)}
-            />
-          </label>
-          {search.q.value.trim() && (
-            <ul class="found">
-              {search.results.value
-                .filter((u) => !inIt.has(u.id))
-                .map((u) => (
-                  <li key={u.id}>
-                    <button type="button" onClick={() => add(u.id)}>
-                      {t("participants.addOne", { name: personName(u) })}
-                    </button>
-                  </li>
-                ))}
-              {search.loaded.value && search.results.value.every((u) => inIt.has(u.id)) && (
-                <li class="muted">{t("participants.nobodyToAdd")}</li>
-              )}
-            </ul>
-          )}
-        </div>
-      )}
+      {isAdmin && <AddPeople search={search} exclude={inIt} onAdd={add} />}
 
       {blocked.value && <p>{t("participants.blocked")}</p>}
       {error.value && (

@@ -5,57 +5,11 @@
 import { type Signal, useSignal } from "@preact/signals"
 import type { ComponentChildren } from "preact"
 import { CauserieError, http, messageOf } from "../core/api.ts"
-import { addWords, type Lang, lang, setLang, t } from "../core/i18n.ts"
+import { type Lang, lang, setLang, t } from "../core/i18n.ts"
 import { signOut } from "../core/session.ts"
 import { me } from "../core/state.ts"
 import "./extra.css"
-
-addWords({
-  en: {
-    "profile.about": "About you",
-    "profile.name": "Display name",
-    "profile.language": "Language",
-    "profile.save": "Save",
-    "profile.saved": "Saved.",
-    "profile.emailTitle": "Email",
-    "profile.current": "Current email: {email}",
-    "profile.newEmail": "New email",
-    "profile.password": "Current password",
-    "profile.changeEmail": "Change email",
-    "profile.passwordTitle": "Password",
-    "profile.newPassword": "New password",
-    "profile.changePassword": "Change password",
-    "profile.wrongPassword": "Wrong password.",
-    "profile.data": "Your data",
-    "profile.export": "Download my data (JSON)",
-    "profile.sessions": "Sessions",
-    "profile.signout": "Sign out",
-    "profile.signoutAll": "Sign out everywhere",
-    "profile.signoutAllHint": "Ends every session of this account, on every device.",
-  },
-  fr: {
-    "profile.about": "Vous",
-    "profile.name": "Nom affiché",
-    "profile.language": "Langue",
-    "profile.save": "Enregistrer",
-    "profile.saved": "Enregistré.",
-    "profile.emailTitle": "Adresse e-mail",
-    "profile.current": "Adresse actuelle : {email}",
-    "profile.newEmail": "Nouvelle adresse",
-    "profile.password": "Mot de passe actuel",
-    "profile.changeEmail": "Changer d’adresse",
-    "profile.passwordTitle": "Mot de passe",
-    "profile.newPassword": "Nouveau mot de passe",
-    "profile.changePassword": "Changer de mot de passe",
-    "profile.wrongPassword": "Mot de passe incorrect.",
-    "profile.data": "Vos données",
-    "profile.export": "Télécharger mes données (JSON)",
-    "profile.sessions": "Sessions",
-    "profile.signout": "Se déconnecter",
-    "profile.signoutAll": "Se déconnecter partout",
-    "profile.signoutAllHint": "Met fin à toutes les sessions de ce compte, sur tous les appareils.",
-  },
-})
+import "./profileWords.ts"
 
 const typed = (s: Signal<string>) => (e: Event) => (s.value = (e.currentTarget as HTMLInputElement).value)
 
