@@ -192,11 +192,24 @@ describe("the profile", () => {
     await page.getByRole("button", { name: "Change email" }).click()
     await page.getByText("Current email: ada.new@example.test").waitFor()
 
+    // A new password: this window keeps its session (a fresh cookie), and the new password logs in.
+    await page.getByLabel("Current password").nth(1).fill(ada.password)
+    await page.getByLabel("New password").fill("another long password")
+    await page.getByRole("button", { name: "Change password" }).click()
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor()
+    const fresh = await login(server, "ada.new@example.test", "another long password")
+    // Its socket, cut by the revocation of the older tokens, comes back on the fresh cookie.
+    await page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ state: "detached" })
+    await page.waitForTimeout(1500)
+    assert.equal(await page.getByRole("heading", { name: "Sign in" }).count(), 0)
+    await page.reload()
+    await page.getByRole("heading", { name: "Profile", level: 1 }).waitFor()
+
     await page.getByLabel("Display name").fill("Ada L.")
     await page.getByRole("main").getByLabel("Language").selectOption("fr")
     await page.getByRole("button", { name: "Save" }).click()
     await page.getByRole("heading", { name: "Profil", exact: true }).waitFor()
-    const { user } = await api(server, ada, "GET", "/api/me")
+    const { user } = await api(server, fresh, "GET", "/api/me")
     assert.deepEqual([user.displayName, user.locale, user.email], ["Ada L.", "fr", "ada.new@example.test"])
 
     const [download] = await Promise.all([
@@ -209,7 +222,7 @@ describe("the profile", () => {
 
     await page.getByRole("button", { name: "Se déconnecter partout" }).click()
     await page.getByRole("heading", { name: "Se connecter" }).waitFor()
-    const res = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${ada.token}` } })
+    const res = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${fresh.token}` } })
     assert.equal(res.status, 401)
     // The other tab is signed out at once; the other device's session is over too.
     await tab.getByRole("heading", { name: /^(Sign in|Se connecter)$/ }).waitFor()
