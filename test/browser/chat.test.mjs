@@ -5,10 +5,8 @@
  * nothing lost, and reload a deep link. One server and one pair of windows, step after step.
  */
 import assert from "node:assert/strict"
-import { existsSync } from "node:fs"
-import { join } from "node:path"
 import { after, before, describe, test } from "node:test"
-import { launchBrowser, newContext, root, startServer } from "./harness.mjs"
+import { launchBrowser, newContext, startServer } from "./harness.mjs"
 import { listLink, signUpInPage, startConversation } from "./ui.mjs"
 
 let server
@@ -122,7 +120,7 @@ describe("two people chatting", () => {
     assert.equal(await log(ada).getByRole("article").count(), count)
   })
 
-  test("a voice message recorded from the fake microphone", { skip: uploadsMissing() }, async () => {
+  test("a voice message recorded from the fake microphone", async () => {
     await ada.getByRole("button", { name: "Record a voice message" }).click()
     await bruno.getByText("Ada Lovelace is recording a voice message…").waitFor()
     await ada.getByText(/Recording [1-9] s/).waitFor()
@@ -135,7 +133,7 @@ describe("two people chatting", () => {
     assert.match(res.headers()["content-type"], /^audio\//)
   })
 
-  test("an image attached from a file", { skip: uploadsMissing() }, async () => {
+  test("an image attached from a file", async () => {
     // A 1×1 PNG.
     const png = Buffer.from(
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
@@ -153,9 +151,7 @@ describe("two people chatting", () => {
     assert.equal(res.headers()["content-type"], "image/png")
   })
 
-  test("muting for an hour shows in the header and the list, and is stored; unmuting undoes it", {
-    skip: uploadsMissing(),
-  }, async () => {
+  test("muting for an hour shows in the header and the list, and is stored; unmuting undoes it", async () => {
     await ada.getByRole("button", { name: "Mute", exact: true }).click()
     await ada.getByRole("button", { name: "For 1 hour" }).click()
     await ada.getByText(/Muted until/).waitFor()
@@ -224,13 +220,3 @@ describe("two people chatting", () => {
     }
   })
 })
-
-/**
- * Uploads and mute come with the uploads branch (POST /api/uploads, PATCH /api/conversations/:id/me): until
- * its route is in this tree, their tests are skipped, saying so; they run as soon as it is.
- */
-function uploadsMissing() {
-  return existsSync(join(root, "src/http/uploads.ts"))
-    ? false
-    : "POST /api/uploads and mute (the uploads branch) are not in this tree yet"
-}
