@@ -52,7 +52,24 @@ try {
     title: "Design review",
     participantIds: [bruno.user.id, carole.user.id],
   })
-  const first = await say(bruno, review.id, "The new mock-ups are up: https://example.com/mockups/v3")
+  // A picture to attach, drawn by the browser itself (nothing fetched from elsewhere).
+  const drawing = await (await browser.newContext({ viewport: { width: 400, height: 300 } })).newPage()
+  await drawing.setContent(
+    `<div id="art" style="width:320px;height:180px;display:grid;place-items:center;font:600 22px system-ui;color:#fff;` +
+      `background:linear-gradient(135deg,#2356c9,#8fb0ff 60%,#f0a500)">Mock-up v3</div>`,
+  )
+  const picture = await drawing.locator("#art").screenshot()
+  await drawing.context().close()
+  const uploaded = await fetch(`${server.url}/api/uploads?name=mockup-v3.png`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${bruno.token}` },
+    body: picture,
+  })
+  if (uploaded.status !== 201) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`)
+  const { upload } = await uploaded.json()
+  const first = await say(bruno, review.id, "The new mock-ups are up: https://example.com/mockups/v3", {
+    attachments: [{ id: upload.id }],
+  })
   await say(carole, review.id, "The list screen looks much calmer without the borders")
   const question = await say(ada, review.id, "Agreed. Do we keep the blue ticks for read messages?")
   await react(bruno, first.id, "👍")
@@ -82,8 +99,12 @@ try {
     await page.goto(path)
     await ready(page).waitFor()
     if (act) await act(page)
-    // Let the last events (ticks, presence) settle before the picture.
+    // Let the last events (ticks, presence) and images settle, then show the newest messages, no focus ring.
     await page.waitForTimeout(300)
+    await page.evaluate(() => {
+      for (const log of document.querySelectorAll("[role=log]")) log.scrollTop = log.scrollHeight
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur()
+    })
     await page.screenshot({ path: join(out, file) })
     shots.push(file)
     await context.close()
