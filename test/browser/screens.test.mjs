@@ -256,6 +256,13 @@ describe("administration", () => {
     await assert.rejects(login(invited, bob.email, bob.password), /403/)
     await page.getByRole("button", { name: "Enable Bob Disabled" }).click()
     await page.getByRole("button", { name: "Disable Bob Disabled" }).waitFor()
+    // Server admin, given and taken back.
+    await page.getByRole("button", { name: "Make Bob Disabled a server admin" }).click()
+    await page.getByRole("button", { name: "Take server admin from Bob Disabled" }).waitFor()
+    assert.equal((await api(invited, admin, "GET", "/api/admin/users?q=Bob")).users[0].isAdmin, true)
+    await page.getByRole("button", { name: "Take server admin from Bob Disabled" }).click()
+    await page.getByRole("button", { name: "Make Bob Disabled a server admin" }).waitFor()
+    assert.equal((await api(invited, admin, "GET", "/api/admin/users?q=Bob")).users[0].isAdmin, false)
 
     const sections = page.getByRole("navigation", { name: "Administration sections" })
     await sections.getByRole("link", { name: "Invites" }).click()

@@ -34,17 +34,21 @@ export function AdminUsers() {
     return () => clearTimeout(timer)
   })
 
-  const toggle = async (user: AdminUser) => {
+  /** Runs a change to one account and shows the account as the server answers it. */
+  const change = async (run: () => Promise<AdminUser>) => {
     try {
-      const changed = user.disabledAt
-        ? await http.admin.users.enable(user.id)
-        : await http.admin.users.disable(user.id)
+      const changed = await run()
       users.value = users.value.map((u) => (u.id === changed.id ? changed : u))
       error.value = ""
     } catch (err) {
       error.value = messageOf(err)
     }
   }
+  const { users: accounts } = http.admin
+  const toggle = (u: AdminUser) =>
+    change(() => (u.disabledAt ? accounts.enable(u.id) : accounts.disable(u.id)))
+  const toggleAdmin = (u: AdminUser) =>
+    change(() => (u.isAdmin ? accounts.revokeAdmin(u.id) : accounts.grantAdmin(u.id)))
 
   return (
     <section aria-labelledby="admin-users-title">
@@ -89,9 +93,14 @@ export function AdminUsers() {
                   </td>
                   <td>
                     {u.id !== me.value?.id && (
-                      <button type="button" class={u.disabledAt ? "" : "danger"} onClick={() => toggle(u)}>
-                        {u.disabledAt ? t("admin.enable", { name }) : t("admin.disable", { name })}
-                      </button>
+                      <span class="cell-actions">
+                        <button type="button" onClick={() => toggleAdmin(u)}>
+                          {u.isAdmin ? t("admin.revokeAdmin", { name }) : t("admin.grantAdmin", { name })}
+                        </button>
+                        <button type="button" class={u.disabledAt ? "" : "danger"} onClick={() => toggle(u)}>
+                          {u.disabledAt ? t("admin.enable", { name }) : t("admin.disable", { name })}
+                        </button>
+                      </span>
                     )}
                   </td>
                 </tr>
