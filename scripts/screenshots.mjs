@@ -25,10 +25,10 @@ const browser = await launchBrowser()
 const shots = []
 try {
   // The first account is the server's admin.
-  const ada = await register(server, "Ada Lovelace")
-  const bruno = await register(server, "Bruno Martin")
-  const carole = await register(server, "Carole Dupont")
-  const dan = await register(server, "Dan Okafor")
+  const ada = await register(server, "Ada Lovelace", undefined, "ada@example.test")
+  const bruno = await register(server, "Bruno Martin", undefined, "bruno@example.test")
+  const carole = await register(server, "Carole Dupont", undefined, "carole@example.test")
+  const dan = await register(server, "Dan Okafor", undefined, "dan@example.test")
   const say = async (who, id, text, extra = {}) =>
     (await api(server, who, "POST", `/api/conversations/${id}/messages`, { text, ...extra })).message
   const react = (who, messageId, emoji) =>

@@ -246,8 +246,12 @@ function watchPage(context, page) {
 }
 
 /** Registers an account over HTTP, as the API's own clients do: `{user, token}`. */
-export async function register(server, name, password = "a long enough password") {
-  const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}.${randomBytes(3).toString("hex")}@example.test`
+export async function register(
+  server,
+  name,
+  password = "a long enough password",
+  email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}.${randomBytes(3).toString("hex")}@example.test`,
+) {
   const res = await fetch(`${server.url}/api/auth/register`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: server.url },
