@@ -196,7 +196,11 @@ describe("the profile", () => {
     await page.getByLabel("Current password").nth(1).fill(ada.password)
     await page.getByLabel("New password").fill("another long password")
     await page.getByRole("button", { name: "Change password" }).click()
-    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor()
+    await page
+      .getByRole("region", { name: "Password" })
+      .getByRole("status")
+      .filter({ hasText: "Saved." })
+      .waitFor()
     const fresh = await login(server, "ada.new@example.test", "another long password")
     // Its socket, cut by the revocation of the older tokens, comes back on the fresh cookie.
     await page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ state: "detached" })
