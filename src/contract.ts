@@ -91,6 +91,8 @@ export interface InterServerEvents {
   membership_changed: (conversationId: number) => void
   /** A user's new display name, for their sockets on every node. */
   user_renamed: (userId: number, displayName: string | null) => void
+  /** A token logged out on one node: the others read the list again and close its sockets. */
+  token_revoked: (userId: number, tokenId: string) => void
 }
 
 /** The typed Socket.IO server and socket of this application. */

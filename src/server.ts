@@ -15,7 +15,7 @@ import { createStorageHealth } from "./ops/storageHealth.ts"
 import { VERSION } from "./ops/version.ts"
 import { resolveJwtSecret } from "./services/auth/secret.ts"
 import { createServices, type Services } from "./services/index.ts"
-import { renameSockets } from "./sockets/broadcasts.ts"
+import { relayAcrossNodes } from "./sockets/acrossNodes.ts"
 import { clusterAdapter } from "./sockets/clusterAdapter.ts"
 import { attachSockets } from "./sockets/index.ts"
 import { liveCounts } from "./sockets/rooms.ts"
@@ -126,21 +126,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       : undefined,
   })
   io.bind(engine)
-  if (redis) {
-    // A membership change on this node reaches the other nodes' caches at once (their short TTL
-    // covers a message lost while Redis was away).
-    services.membership.onInvalidate((conversationId) =>
-      io.serverSideEmit("membership_changed", conversationId),
-    )
-    io.on("membership_changed", (conversationId: number) => services.membership.forget(conversationId))
-    // A new name reaches the user's sockets on the other nodes too.
-    services.bus.on("user_updated", ({ user }) =>
-      io.serverSideEmit("user_renamed", user.id, user.displayName),
-    )
-    io.on("user_renamed", (userId: number, displayName: string | null) =>
-      renameSockets(io, userId, displayName),
-    )
-  }
+  // What other nodes must hear at once: membership changes, new names, logouts.
+  const stopRelay = redis ? relayAcrossNodes(io, services) : () => {}
   // Every Engine.IO session that ends, authenticated or not, counts towards a collection after a storm.
   const relief = createMemoryRelief()
   engine.on("connection", (conn: { once(event: "close", listener: () => void): void }) =>
@@ -233,6 +220,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         flush: () => services.messages.flush(),
         detach: async () => {
           detach()
+          stopRelay()
           // The cluster adapter stops reading the stream; then the connection itself goes.
           if (redis) {
             void io.of("/").adapter.close()

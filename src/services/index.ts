@@ -54,7 +54,10 @@ export interface ServiceOptions {
   shared?: SharedStores
 }
 
-/** The stores several nodes share, and how long another node's membership change may go unheard. */
+/**
+ * The stores several nodes share, and how long another node's membership change or logout may go
+ * unheard (should its word through Redis be lost).
+ */
 export interface SharedStores {
   buckets: BucketStore
   loginThrottle(options: LoginThrottleOptions): LoginThrottle
@@ -71,7 +74,7 @@ export function createServices({ db, jwtSecret, config, shared, uploadStorage }:
   const audit = createAuditLog(db, context)
   const users = createUserService({ db, audit, hashing: config.passwordHashing })
   const tokens = createTokens({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds })
-  const revocations = createRevocations(db)
+  const revocations = createRevocations(db, { ttlMs: shared?.membershipTtlMs })
   const sessions = createSessions(tokens, users, revocations)
   const buckets = shared?.buckets ?? createMemoryBuckets()
   const loginOptions: LoginThrottleOptions = {

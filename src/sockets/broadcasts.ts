@@ -85,13 +85,7 @@ export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void
       if (recipients.length > 0)
         io.to(recipients.map(userRoom)).emit("user_updated", { user: asSeenByOthers(user) })
     }),
-    bus.on("token_revoked", ({ userId, tokenId }) => {
-      const nsp = io.of("/")
-      for (const id of nsp.adapter.rooms.get(userRoom(userId)) ?? []) {
-        const socket = nsp.sockets.get(id)
-        if (socket?.data.tokenId === tokenId) socket.disconnect(true)
-      }
-    }),
+    bus.on("token_revoked", ({ userId, tokenId }) => closeTokenSockets(io, userId, tokenId)),
   ]
   return () => {
     pointers.stop()
@@ -109,5 +103,14 @@ export function renameSockets(io: ChatServer, userId: number, displayName: strin
   for (const id of nsp.adapter.rooms.get(userRoom(userId)) ?? []) {
     const socket = nsp.sockets.get(id)
     if (socket) socket.data.user.displayName = displayName
+  }
+}
+
+/** Closes the user's sockets on this node that were opened with one (now revoked) token. */
+export function closeTokenSockets(io: ChatServer, userId: number, tokenId: string): void {
+  const nsp = io.of("/")
+  for (const id of nsp.adapter.rooms.get(userRoom(userId)) ?? []) {
+    const socket = nsp.sockets.get(id)
+    if (socket?.data.tokenId === tokenId) socket.disconnect(true)
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Single revoked tokens (logout), by token id: kept in the database so a restart does not bring them
  * back, and in memory so the check on every request costs no query. A row lives until the token
- * would have expired anyway.
+ * would have expired anyway. With several nodes the database stays the truth: a node reloads the
+ * list when another one says it revoked a token (server.ts), and at least every `ttlMs` should
+ * that word be lost.
  */
 import { lt } from "drizzle-orm"
 import { revokedTokens } from "../../../db/schema.ts"
@@ -9,16 +11,27 @@ import type { Db } from "../../db.ts"
 import { commit, type Step } from "../transaction.ts"
 
 /** The revocation list over one database. */
-export function createRevocations(db: Db) {
+export function createRevocations(db: Db, { ttlMs = Number.POSITIVE_INFINITY }: { ttlMs?: number } = {}) {
   const revoked = new Map<string, number>()
   let loaded: Promise<void> | undefined
+  let loadedAt = 0
   const load = () => {
-    loaded ??= db
+    if (loaded && Date.now() - loadedAt >= ttlMs) loaded = undefined
+    if (loaded) return loaded
+    loadedAt = Date.now()
+    loaded = db
       .select()
       .from(revokedTokens)
-      .then((rows) => {
-        for (const r of rows) revoked.set(r.tokenId, r.expiresAt.getTime())
-      })
+      .then(
+        (rows) => {
+          // Revocations are never undone: what this node knew and the read missed stays.
+          for (const r of rows) revoked.set(r.tokenId, r.expiresAt.getTime())
+        },
+        (err) => {
+          loaded = undefined
+          throw err
+        },
+      )
     return loaded
   }
 
@@ -45,6 +58,11 @@ export function createRevocations(db: Db) {
       ])
       revoked.set(tokenId, expiresAt)
       await sweep(Date.now())
+    },
+    /** Reads the list from the database again (another node revoked a token); resolves once read. */
+    reload(): Promise<void> {
+      loaded = undefined
+      return load()
     },
   }
 }
