@@ -15,6 +15,7 @@ import { createStorageHealth } from "./ops/storageHealth.ts"
 import { VERSION } from "./ops/version.ts"
 import { resolveJwtSecret } from "./services/auth/secret.ts"
 import { createServices, type Services } from "./services/index.ts"
+import { createStoredRange } from "./services/storedRange.ts"
 import { relayAcrossNodes } from "./sockets/acrossNodes.ts"
 import { clusterAdapter } from "./sockets/clusterAdapter.ts"
 import { attachSockets } from "./sockets/index.ts"
@@ -104,11 +105,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   let bunServer: Server<unknown> | undefined
   // The metrics read the adapter's rooms, so they come after it; its lag reaches them from then on.
   let observeLag: (seconds: number) => void = () => {}
+  let observeFill: (events: number) => void = () => {}
   const io: ChatServer = new SocketIOServer({
     ...(redis
       ? {
           adapter: clusterAdapter(redis.client, () => (config.nativeBroadcast ? bunServer : undefined), {
             onLag: (seconds) => observeLag(seconds),
+            order: { ...createStoredRange(database.db), onFill: (events) => observeFill(events) },
           }) as never,
         }
       : config.nativeBroadcast
@@ -147,6 +150,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     droppedLogLines: () => droppedLines(logger),
   })
   observeLag = metrics.clusterLag
+  observeFill = metrics.gapFilled
   timeDatabase(database.client, metrics, storage.observeWrite)
   const serveMetrics = metricsEndpoint(metrics, config.metricsToken)
   const detach = attachSockets(io, services, logger, config, { metrics, drain })

@@ -85,6 +85,16 @@ export function createMetrics({ version, live, bus, droppedLogLines = () => 0 }:
     buckets: LATENCY_BUCKETS,
     registers,
   })
+  const gapFills = new Counter({
+    name: "causerie_cluster_gap_fills_total",
+    help: "Several nodes: gaps in a conversation's seq that did not arrive through Redis in time and were read from the database",
+    registers,
+  })
+  const gapEvents = new Counter({
+    name: "causerie_cluster_gap_events_total",
+    help: "Several nodes: events read from the database to fill those gaps",
+    registers,
+  })
 
   new Counter({
     name: "causerie_log_lines_dropped_total",
@@ -136,6 +146,10 @@ export function createMetrics({ version, live, bus, droppedLogLines = () => 0 }:
     },
     clusterLag(seconds: number) {
       clusterLag.observe(seconds)
+    },
+    gapFilled(events: number) {
+      gapFills.inc()
+      gapEvents.inc(events)
     },
   }
 }

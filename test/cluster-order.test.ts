@@ -1,0 +1,93 @@
+/**
+ * Order across nodes: every node hands each conversation's sequenced events to its sockets in `seq`
+ * order, whichever node committed them, once each; a gap that never comes through Redis is read
+ * from the database.
+ */
+import { Database } from "bun:sqlite"
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { rmSync } from "node:fs"
+import { join } from "node:path"
+import { api, closeAll, connect, join as joinRoom, signUp, type TestUser } from "./helpers/clients.ts"
+import { hasRedis, type NodeProcess, type RedisProcess, startNode, startRedis } from "./helpers/cluster.ts"
+import { type TestServer, tempDir } from "./helpers/server.ts"
+import { collect, nothingWithin, until } from "./helpers/wait.ts"
+
+describe.skipIf(!hasRedis)("order across two nodes", () => {
+  const dir = tempDir()
+  let redis: RedisProcess
+  let nodes: NodeProcess[] = []
+  const on = (i: number) => ({ url: nodes[i]!.url }) as TestServer
+
+  beforeAll(async () => {
+    redis = await startRedis()
+    nodes = [await startNode(dir, redis.url)]
+    nodes.push(await startNode(dir, redis.url))
+  })
+  afterEach(() => closeAll())
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.stop("SIGKILL")))
+    await redis.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const group = async (owner: TestUser, others: TestUser[]) => {
+    const res = await api(on(0), "POST", "/api/conversations", {
+      auth: owner,
+      body: { title: "order", participantIds: others.map((u) => u.id) },
+    })
+    expect(res.status).toBe(201)
+    return res.body.id as number
+  }
+
+  test("senders on both nodes at once: every member, on either node, hears every seq once and in order", async () => {
+    const people = await Promise.all(["s1", "s2", "r1", "r2"].map((n) => signUp(on(0), n)))
+    const id = await group(people[0]!, people.slice(1))
+    const [s1, s2, r1, r2] = await Promise.all(people.map((u, i) => connect(on(i % 2), u)))
+    const joined = await Promise.all([s1, s2, r1, r2].map((s) => joinRoom(s!, id)))
+    const from = Math.max(...joined.map((j) => j.lastSeq as number))
+    const heard = [s1, s2, r1, r2].map((s) => collect(s!, "new_message"))
+    const acks = await Promise.all(
+      [s1, s2].flatMap((s, n) =>
+        Array.from({ length: 40 }, (_, i) =>
+          s!.timeout(5000).emitWithAck("send_message", { conversationId: id, text: `${n}.${i}` }),
+        ),
+      ),
+    )
+    expect(acks.every((a) => a.ok)).toBe(true)
+    const seqs = acks.map((a) => a.message.seq as number).sort((a, b) => a - b)
+    expect(seqs).toEqual(Array.from({ length: 80 }, (_, i) => from + i + 1))
+    await until(() => heard.every((h) => h.length >= 80), 10_000, "80 messages on every socket")
+    expect(await nothingWithin(r1!, "new_message", 300)).toBe(true)
+    for (const h of heard) expect(h.map((e) => e.seq)).toEqual(seqs)
+  })
+
+  test("an event that never came through Redis is read from the database and delivered before the next", async () => {
+    const [ann, ben] = await Promise.all(["ann", "ben"].map((n) => signUp(on(0), n)))
+    const id = await group(ann!, [ben!])
+    const [a, b] = await Promise.all([connect(on(0), ann!), connect(on(1), ben!)])
+    await Promise.all([joinRoom(a!, id), joinRoom(b!, id)])
+    // A message committed by a node that died before publishing it: in the database, never broadcast.
+    const db = new Database(join(dir, "chat.db"))
+    db.exec("PRAGMA busy_timeout = 5000")
+    db.transaction(() => {
+      db.run("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ?", [id])
+      db.run(
+        "INSERT INTO messages (conversation_id, sender_id, text, seq) SELECT id, ?, 'lost in transit', last_seq FROM conversations WHERE id = ?",
+        [ann!.id, id],
+      )
+    }).immediate()
+    db.close()
+    const [heardA, heardB] = [collect(a!, "new_message"), collect(b!, "new_message")]
+    const ack = await a!.timeout(5000).emitWithAck("send_message", { conversationId: id, text: "after" })
+    expect(ack.ok).toBe(true)
+    await until(() => heardA.length >= 2 && heardB.length >= 2, 10_000, "both messages on both nodes")
+    for (const heard of [heardA, heardB]) {
+      expect(heard.map((e) => [e.seq, e.message.text])).toEqual([
+        [ack.message.seq - 1, "lost in transit"],
+        [ack.message.seq, "after"],
+      ])
+      expect(heard[0].message.sender.id).toBe(ann!.id)
+    }
+    expect(await nothingWithin(b!, "new_message", 300)).toBe(true)
+  })
+})
