@@ -25,6 +25,8 @@ export { type CauserieHttp, createHttp, type HttpOptions } from "./http.ts"
 export interface ClientOptions extends ConnectionOptions {
   /** Cursors kept from an earlier session (`client.cursors()`): those conversations are followed again. */
   cursors?: Record<string, number>
+  /** How long a live event after a gap in `seq` waits for it before a `sync` fills it (ms, default 1000). */
+  gapWaitMs?: number
 }
 
 /** Connects to a Causerie server; the socket connects in the background and reconnects by itself. */
@@ -34,7 +36,7 @@ export function connect(options: ClientOptions) {
   const deliver = (event: ChatEvent) => {
     for (const listener of listeners) listener(event)
   }
-  const follower = createFollower(connection, deliver, options.cursors)
+  const follower = createFollower(connection, deliver, options.cursors, { gapWaitMs: options.gapWaitMs })
   const { request } = connection
 
   return {
