@@ -60,6 +60,8 @@ export interface Config {
   metricsToken?: string
   /** Several nodes: Redis carries broadcasts and shared limits between them. Unset: one node, all in memory. */
   redisUrl?: string
+  /** Several nodes: after how long without a heartbeat in Redis a node is taken for dead. */
+  nodeTimeoutMs: number
   /** "auto": pretty on an interactive terminal, JSON otherwise. */
   logFormat: SettingValues["LOG_FORMAT"]
   /** Who may create an account over HTTP: anyone, holders of an admin's invite, or nobody. */
@@ -116,6 +118,7 @@ function fromSettings(s: SettingValues): Config {
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     metricsToken: s.METRICS_TOKEN,
     redisUrl: s.REDIS_URL,
+    nodeTimeoutMs: s.NODE_TIMEOUT_MS,
     logFormat: s.LOG_FORMAT,
     registration: s.REGISTRATION,
     userDirectory: s.USER_DIRECTORY,

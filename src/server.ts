@@ -25,6 +25,7 @@ import { topicAdapter } from "./sockets/topicAdapter.ts"
 import { createRedisBuckets } from "./stores/redis/buckets.ts"
 import { connectRedis } from "./stores/redis/connection.ts"
 import { createRedisLoginThrottle } from "./stores/redis/loginThrottle.ts"
+import { createRedisPresence } from "./stores/redis/presence.ts"
 import { createUploadStorage } from "./stores/uploads/storage.ts"
 import { appRoutes, serveAsset } from "./web/appRoutes.ts"
 import docsPage from "./web/docs/index.html"
@@ -77,6 +78,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       buckets: createRedisBuckets(redis.client),
       loginThrottle: (options) => createRedisLoginThrottle(redis.client, options),
       membershipTtlMs: CLUSTER_MEMBERSHIP_TTL_MS,
+      presence: createRedisPresence(redis.client, {
+        graceMs: config.presenceGraceMs,
+        nodeTimeoutMs: config.nodeTimeoutMs,
+      }),
     },
   })
   await services.people.directory.backfill()

@@ -4,10 +4,14 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
 import { rmSync } from "node:fs"
-import { api, closeAll, connect, connectError, signUp, socketFor } from "./helpers/clients.ts"
+import type { Socket } from "socket.io-client"
+import { api, closeAll, connect, connectError, signUp, socketFor, type TestUser } from "./helpers/clients.ts"
 import { hasRedis, type NodeProcess, type RedisProcess, startNode, startRedis } from "./helpers/cluster.ts"
 import { type TestServer, tempDir } from "./helpers/server.ts"
-import { waitFor } from "./helpers/wait.ts"
+import { nothingWithin, waitFor } from "./helpers/wait.ts"
+
+const GRACE_MS = 300
+const ENV = { PRESENCE_GRACE_MS: String(GRACE_MS), NODE_TIMEOUT_MS: "1500", MAX_CONNECTIONS_PER_USER: "3" }
 
 describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
   const dir = tempDir()
@@ -17,8 +21,8 @@ describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
 
   beforeAll(async () => {
     redis = await startRedis()
-    nodes = [await startNode(dir, redis.url)]
-    nodes.push(await startNode(dir, redis.url))
+    nodes = [await startNode(dir, redis.url, ENV)]
+    nodes.push(await startNode(dir, redis.url, ENV))
   })
   afterEach(() => closeAll())
   afterAll(async () => {
@@ -61,5 +65,82 @@ describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
       200,
       true,
     ])
+  })
+
+  const group = async (owner: TestUser, others: TestUser[]) => {
+    const res = await api(on(0), "POST", "/api/conversations", {
+      auth: owner,
+      body: { title: "presence", participantIds: others.map((u) => u.id) },
+    })
+    expect(res.status).toBe(201)
+    return res.body.id as number
+  }
+  /** How `viewer` sees `user` in the conversation's participants, asked of node `node`. */
+  const seenIn = async (node: number, id: number, viewer: TestUser, user: TestUser) => {
+    const res = await api(on(node), "GET", `/api/conversations/${id}`, { auth: viewer })
+    const p = res.body.participants.find((x: { id: number }) => x.id === user.id)
+    return { online: p.online, lastSeenAt: p.lastSeenAt }
+  }
+  const presenceOf = (s: Socket, user: TestUser) => waitFor<any>(s, "presence", (p) => p.userId === user.id)
+
+  test("a user on node 1 only is online to a member on node 2, and goes offline there once the last device is gone", async () => {
+    const [alice, bob] = await Promise.all(["alice", "bob"].map((n) => signUp(on(0), n)))
+    const id = await group(bob!, [alice!])
+    const b = await connect(on(1), bob!)
+    const [cameOnline, a1] = await Promise.all([presenceOf(b, alice!), connect(on(0), alice!)])
+    expect(cameOnline).toEqual({ userId: alice!.id, online: true, lastSeenAt: null })
+    expect(await seenIn(1, id, bob!, alice!)).toEqual({ online: true, lastSeenAt: null })
+    // A second device on node 2, then the first leaves: still online, nobody is told anything.
+    const a2 = await connect(on(1), alice!)
+    const [quiet] = await Promise.all([
+      nothingWithin(b, "presence", GRACE_MS + 700),
+      Promise.resolve(a1.close()),
+    ])
+    expect(quiet).toBe(true)
+    expect(await seenIn(0, id, bob!, alice!)).toEqual({ online: true, lastSeenAt: null })
+    const [gone] = await Promise.all([presenceOf(b, alice!), Promise.resolve(a2.close())])
+    expect(gone).toMatchObject({ userId: alice!.id, online: false })
+    expect(Date.parse(gone.lastSeenAt)).toBeGreaterThan(0)
+    for (const node of [0, 1])
+      expect(await seenIn(node, id, bob!, alice!)).toEqual({ online: false, lastSeenAt: gone.lastSeenAt })
+    // Back on node 1 within nothing: online again, told once.
+    const [again] = await Promise.all([presenceOf(b, alice!), connect(on(0), alice!)])
+    expect(again).toEqual({ userId: alice!.id, online: true, lastSeenAt: null })
+  })
+
+  test("a reload onto the other node within the grace is no offline blip", async () => {
+    const [cid, dan] = await Promise.all(["cid", "dan"].map((n) => signUp(on(0), n)))
+    await group(dan!, [cid!])
+    const d = await connect(on(1), dan!)
+    const [, c1] = await Promise.all([presenceOf(d, cid!), connect(on(0), cid!)])
+    c1.close()
+    await connect(on(1), cid!)
+    expect(await nothingWithin(d, "presence", GRACE_MS + 700)).toBe(true)
+  })
+
+  test("connections per user are counted over both nodes", async () => {
+    const eve = await signUp(on(0), "eve")
+    await Promise.all([connect(on(0), eve), connect(on(0), eve), connect(on(1), eve)])
+    const refused = await connectError(socketFor(on(1), { auth: { token: eve.token } }))
+    expect([refused.data?.code, refused.message]).toEqual(["RATE_LIMITED", "At most 3 connections per user"])
+  })
+
+  test("a node killed: its users with no device elsewhere go offline for the others, last seen when it died", async () => {
+    const [fay, gus] = await Promise.all(["fay", "gus"].map((n) => signUp(on(0), n)))
+    const id = await group(gus!, [fay!])
+    const doomed = await startNode(dir, redis.url, ENV)
+    try {
+      const g = await connect(on(1), gus!)
+      const [, f] = await Promise.all([presenceOf(g, fay!), connect({ url: doomed.url } as TestServer, fay!)])
+      expect(await seenIn(0, id, gus!, fay!)).toEqual({ online: true, lastSeenAt: null })
+      f.io.opts.reconnection = false
+      const killedAt = Date.now()
+      const [gone] = await Promise.all([presenceOf(g, fay!), doomed.stop("SIGKILL")])
+      expect(gone).toMatchObject({ userId: fay!.id, online: false })
+      expect(Date.parse(gone.lastSeenAt)).toBeLessThanOrEqual(killedAt + 1000)
+      expect(await seenIn(0, id, gus!, fay!)).toEqual({ online: false, lastSeenAt: gone.lastSeenAt })
+    } finally {
+      doomed.proc.kill("SIGKILL")
+    }
   })
 })

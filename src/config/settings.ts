@@ -181,6 +181,14 @@ export const SETTINGS = {
       "See [docs/scaling.md](docs/scaling.md). Unset: one node, everything in this process. Environment only (it may hold a password).",
     secret: true,
   },
+  NODE_TIMEOUT_MS: {
+    kind: wholeNumber(300),
+    default: "15000",
+    description:
+      "Several nodes: a node whose heartbeat in Redis is older than this is taken for dead; its sockets stop counting for presence and `MAX_CONNECTIONS_PER_USER`.",
+    details:
+      "Each node beats every third of it. A user whose only devices were on the dead node goes offline then (`presence`, `lastSeenAt`: its last heartbeat).",
+  },
   LOG_FORMAT: {
     kind: oneOf(["auto", "json", "pretty"]),
     default: "auto",

@@ -95,8 +95,9 @@ export function createConversationService({
       db,
       people.map((u) => u.id),
     )
+    const online = await presence.online(people.map((u) => u.id))
     const added = people.map((u) =>
-      newParticipant(u, roles.get(u.id) ?? "member", joinedAt, presence, seen.get(u.id) ?? null),
+      newParticipant(u, roles.get(u.id) ?? "member", joinedAt, online.has(u.id), seen.get(u.id) ?? null),
     )
     const conversationId = key === "created" ? CREATED_ID : key
     const results = await commit(db, [

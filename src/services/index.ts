@@ -9,7 +9,7 @@ import {
   type LoginThrottleOptions,
 } from "../stores/loginThrottle.ts"
 import { createMembership } from "../stores/membership.ts"
-import { createMemoryPresence } from "../stores/presence.ts"
+import { createMemoryPresence, type Presence } from "../stores/presence.ts"
 import { type BucketStore, createMemoryBuckets, createTokenBucket } from "../stores/rateLimits.ts"
 import type { UploadStorage } from "../stores/uploads/storage.ts"
 import { createAuditLog } from "./audit.ts"
@@ -62,13 +62,15 @@ export interface SharedStores {
   buckets: BucketStore
   loginThrottle(options: LoginThrottleOptions): LoginThrottle
   membershipTtlMs: number
+  /** Presence over every node (its grace included). */
+  presence: Presence
 }
 
 /** All services, sharing one event bus, presence store and membership cache. */
 export function createServices({ db, jwtSecret, config, shared, uploadStorage }: ServiceOptions) {
   const { rateLimit } = config
   const bus = new EventBus()
-  const presence = createMemoryPresence({ graceMs: config.presenceGraceMs })
+  const presence = shared?.presence ?? createMemoryPresence({ graceMs: config.presenceGraceMs })
   const membership = createMembership(db, { ttlMs: shared?.membershipTtlMs })
   const context = createRequestContext()
   const audit = createAuditLog(db, context)

@@ -34,8 +34,7 @@ export function admitMembers(
 }
 
 /** Online now, or when last seen: lastSeenAt is null while online. */
-const seen = (presence: Presence, userId: number, lastSeenAt: Date | null) => {
-  const online = presence.isOnline(userId)
+const seen = (online: boolean, lastSeenAt: Date | null) => {
   return { online, lastSeenAt: online ? null : (lastSeenAt?.toISOString() ?? null) }
 }
 
@@ -54,7 +53,7 @@ export const newParticipant = (
   user: PublicUser,
   role: Role,
   joinedAt: Date,
-  presence: Presence,
+  online: boolean,
   lastSeenAt: Date | null,
 ): Participant => ({
   id: user.id,
@@ -62,7 +61,7 @@ export const newParticipant = (
   displayName: user.displayName,
   role,
   joinedAt: joinedAt.toISOString(),
-  ...seen(presence, user.id, lastSeenAt),
+  ...seen(online, lastSeenAt),
   readSeq: 0,
   deliveredSeq: 0,
 })
@@ -90,12 +89,13 @@ export async function participantsOf(
     .innerJoin(users, eq(users.id, cp.userId))
     .where(and(inArray(cp.conversationId, conversationIds), isNull(cp.leftAt)))
     .orderBy(cp.joinedAt, users.id)
+  const online = await presence.online([...new Set(rows.map((r) => r.id))])
   for (const { conversationId, joinedAt, lastSeenAt, readSeq, deliveredSeq, ...p } of rows) {
     byConversation.get(conversationId)?.push({
       ...p,
       email: HIDDEN_EMAIL,
       joinedAt: joinedAt.toISOString(),
-      ...seen(presence, p.id, lastSeenAt),
+      ...seen(online.has(p.id), lastSeenAt),
       readSeq,
       deliveredSeq,
     })

@@ -58,7 +58,11 @@ export function createPresenceService({ db, bus, presence }: PresenceDeps) {
   return {
     /** A device of the user connected. */
     connected(userId: number): void {
-      if (presence.connected(userId)) track(announce(userId, true, null))
+      track(
+        presence
+          .connected(userId)
+          .then((cameOnline) => (cameOnline ? announce(userId, true, null) : undefined)),
+      )
     },
     /** A device of the user disconnected. */
     disconnected(userId: number): void {
@@ -84,14 +88,14 @@ export function createPresenceService({ db, bus, presence }: PresenceDeps) {
           })
         ).rows.length > 0
       if (!shared) return { ...publicUser, online: null, lastSeenAt: null }
-      const online = presence.isOnline(userId)
+      const online = (await presence.online([userId])).has(userId)
       return { ...publicUser, online, lastSeenAt: online ? null : (lastSeenAt?.toISOString() ?? null) }
     },
 
     /** Ends every grace (writing each last-seen time) and waits for the writes. */
     async close(): Promise<void> {
       closing = true
-      presence.close()
+      await presence.close()
       await Promise.all(pending)
     },
   }

@@ -53,7 +53,7 @@ export function authenticateSocket({
         throw new AppError("FORBIDDEN", "This origin may not use the session cookie")
       }
       const { user, claims } = await sessions.fromToken(token)
-      if (presence.count(user.id) >= maxConnectionsPerUser) {
+      if ((await presence.count(user.id)) >= maxConnectionsPerUser) {
         throw new AppError("RATE_LIMITED", `At most ${maxConnectionsPerUser} connections per user`)
       }
       // The socket's user goes out in broadcasts (sender, by, user_joined): as others see it.

@@ -1,21 +1,21 @@
 /**
- * Who is online: live sockets per user, kept by this process. When a user's last device leaves,
- * they stay online for a grace period, so that a page reload is not an offline blip; only if no
- * device is back by then do they go offline.
+ * Who is online: live sockets per user. When a user's last device leaves, they stay online for a
+ * grace period, so that a page reload is not an offline blip; only if no device is back by then do
+ * they go offline. In memory for one node here; with several nodes, in Redis (redis/presence.ts).
  */
 export interface Presence {
   /** A device connected; true when that brings the user online (not when back within the grace). */
-  connected(userId: number): boolean
+  connected(userId: number): Promise<boolean>
   /** A device disconnected; after the last one, the user goes offline once the grace has passed. */
   disconnected(userId: number): void
-  /** A device is connected, or the last one left less than the grace ago. */
-  isOnline(userId: number): boolean
-  /** Live sockets of the user on this node. */
-  count(userId: number): number
+  /** Those of `userIds` with a device connected, or whose last one left less than the grace ago. */
+  online(userIds: number[]): Promise<Set<number>>
+  /** Live sockets of the user (on every node). */
+  count(userId: number): Promise<number>
   /** Hears each user going offline, with the time their last device left. */
   onOffline(listener: (userId: number, lastSeenAt: Date) => void): void
   /** Ends every grace at once (each user goes offline, listeners told) and leaves no timer. */
-  close(): void
+  close(): void | Promise<void>
 }
 
 /** In-memory presence for a single node. */
@@ -31,7 +31,7 @@ export function createMemoryPresence({ graceMs = 0 }: { graceMs?: number } = {})
     for (const listener of listeners) listener(userId, grace.since)
   }
   return {
-    connected(userId) {
+    async connected(userId) {
       const before = sockets.get(userId) ?? 0
       sockets.set(userId, before + 1)
       const grace = graces.get(userId)
@@ -50,8 +50,8 @@ export function createMemoryPresence({ graceMs = 0 }: { graceMs?: number } = {})
       const since = new Date()
       graces.set(userId, { since, timer: setTimeout(() => goOffline(userId), graceMs) })
     },
-    isOnline: (userId) => sockets.has(userId) || graces.has(userId),
-    count: (userId) => sockets.get(userId) ?? 0,
+    online: async (userIds) => new Set(userIds.filter((id) => sockets.has(id) || graces.has(id))),
+    count: async (userId) => sockets.get(userId) ?? 0,
     onOffline(listener) {
       listeners.push(listener)
     },
