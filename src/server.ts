@@ -26,6 +26,7 @@ import { createRedisBuckets } from "./stores/redis/buckets.ts"
 import { connectRedis } from "./stores/redis/connection.ts"
 import { createRedisLoginThrottle } from "./stores/redis/loginThrottle.ts"
 import { createRedisPresence } from "./stores/redis/presence.ts"
+import { createRedisTypingMarks } from "./stores/redis/typing.ts"
 import { createUploadStorage } from "./stores/uploads/storage.ts"
 import { appRoutes, serveAsset } from "./web/appRoutes.ts"
 import docsPage from "./web/docs/index.html"
@@ -82,6 +83,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         graceMs: config.presenceGraceMs,
         nodeTimeoutMs: config.nodeTimeoutMs,
       }),
+      typingMarks: createRedisTypingMarks(redis.client),
     },
   })
   await services.people.directory.backfill()

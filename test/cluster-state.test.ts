@@ -5,7 +5,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
 import { rmSync } from "node:fs"
 import type { Socket } from "socket.io-client"
-import { api, closeAll, connect, connectError, signUp, socketFor, type TestUser } from "./helpers/clients.ts"
+import {
+  api,
+  closeAll,
+  connect,
+  connectError,
+  join as joinRoom,
+  signUp,
+  socketFor,
+  type TestUser,
+} from "./helpers/clients.ts"
 import { hasRedis, type NodeProcess, type RedisProcess, startNode, startRedis } from "./helpers/cluster.ts"
 import { type TestServer, tempDir } from "./helpers/server.ts"
 import { nothingWithin, waitFor } from "./helpers/wait.ts"
@@ -142,5 +151,30 @@ describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
     } finally {
       doomed.proc.kill("SIGKILL")
     }
+  })
+
+  test("typing crosses nodes, and a message its author sends through the other node ends it there at once", async () => {
+    const [tia, uma] = await Promise.all(["tia", "uma"].map((n) => signUp(on(0), n)))
+    const id = await group(tia!, [uma!])
+    const [t1, t2, u2] = await Promise.all([connect(on(0), tia!), connect(on(1), tia!), connect(on(1), uma!)])
+    await Promise.all([joinRoom(t1, id), joinRoom(t2, id), joinRoom(u2, id)])
+    const [typing] = await Promise.all([
+      waitFor(u2, "typing"),
+      t1.timeout(5000).emitWithAck("typing", { conversationId: id, state: "typing" }),
+    ])
+    expect(typing).toEqual({ conversationId: id, userId: tia!.id, state: "typing" })
+    const stops: unknown[] = []
+    u2.on("typing", (t) => stops.push(t))
+    // Sent from her other device, on node 2; the state was set on node 1. Well before its 6 s expiry:
+    const [ack, stopped] = await Promise.all([
+      t2.timeout(5000).emitWithAck("send_message", { conversationId: id, text: "done typing" }),
+      waitFor(u2, "typing", () => true, 3000),
+    ])
+    expect(ack.ok).toBe(true)
+    expect(stopped).toEqual({ conversationId: id, userId: tia!.id, state: "stopped" })
+    // Node 1, whose state it was, says nothing more when the device that set it disconnects.
+    t1.close()
+    expect(await nothingWithin(u2, "typing", 1000)).toBe(true)
+    expect(stops).toHaveLength(1)
   })
 })

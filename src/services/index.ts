@@ -11,6 +11,7 @@ import {
 import { createMembership } from "../stores/membership.ts"
 import { createMemoryPresence, type Presence } from "../stores/presence.ts"
 import { type BucketStore, createMemoryBuckets, createTokenBucket } from "../stores/rateLimits.ts"
+import type { TypingMarks } from "../stores/typing.ts"
 import type { UploadStorage } from "../stores/uploads/storage.ts"
 import { createAuditLog } from "./audit.ts"
 import { createRevocations } from "./auth/revocations.ts"
@@ -64,6 +65,8 @@ export interface SharedStores {
   membershipTtlMs: number
   /** Presence over every node (its grace included). */
   presence: Presence
+  /** Typing states' marks, so that a message through any node ends its author's indicator. */
+  typingMarks: TypingMarks
 }
 
 /** All services, sharing one event bus, presence store and membership cache. */
@@ -163,7 +166,7 @@ export function createServices({ db, jwtSecret, config, shared, uploadStorage }:
   const messages = createMessageService({ db, membership, bus, sendLimit: limits.send, uploads })
   const messageChanges = createMessageChanges({ db, membership, bus, audit, sendLimit: limits.send, uploads })
   const reactions = createReactions({ db, membership, bus, sendLimit: limits.send })
-  const typing = createTyping({ membership, bus, limit: limits.typing })
+  const typing = createTyping({ membership, bus, limit: limits.typing, marks: shared?.typingMarks })
   const presenceService = createPresenceService({ db, bus, presence })
   return {
     bus,

@@ -19,6 +19,19 @@ export interface TypingStore {
   close(): void
 }
 
+/**
+ * Several nodes: a mark per state in shared storage, telling which node holds it, so that a message
+ * sent through another node can end it there at once.
+ */
+export interface TypingMarks {
+  /** This node holds the user's state in the conversation, for `ttlMs` unless refreshed. */
+  set(conversationId: number, userId: number, ttlMs: number): void
+  /** This node's state ended: true if its mark was still there (no other node ended it meanwhile). */
+  release(conversationId: number, userId: number): Promise<boolean>
+  /** Ends the state another node holds for the user; true if there was one. */
+  takeOver(conversationId: number, userId: number): Promise<boolean>
+}
+
 export interface TypingStoreOptions {
   ttlMs: number
   onExpire(conversationId: number, userId: number): void
