@@ -62,6 +62,8 @@ export type NodeCounters = {
   transactionSeconds: number
   lagCount: number
   lagSeconds: number
+  /** Gaps in a conversation's seq that a node read from the database (sockets/reorder.ts). */
+  gapFills: number
 }
 
 const BATCH = '{operation="batch",outcome="ok"}'
@@ -80,5 +82,6 @@ export async function nodeCounters(target: Target): Promise<NodeCounters> {
     transactionSeconds: sum(`causerie_db_query_duration_seconds_sum${BATCH}`),
     lagCount: sum("causerie_cluster_lag_seconds_count"),
     lagSeconds: sum("causerie_cluster_lag_seconds_sum"),
+    gapFills: sum("causerie_cluster_gap_fills_total"),
   }
 }

@@ -98,7 +98,7 @@ export const SETTINGS = {
     kind: wholeNumber(1),
     default: "20",
     description: "Live sockets per user.",
-    details: "One more is refused with `RATE_LIMITED`.",
+    details: "Over every node, with several. One more is refused with `RATE_LIMITED`.",
   },
   RATE_LIMIT_MESSAGES_PER_SECOND: {
     kind: wholeNumber(0),
@@ -176,7 +176,7 @@ export const SETTINGS = {
   REDIS_URL: {
     kind: redisUrl,
     description:
-      "`redis://[user:password@]host:port` (or `rediss://`): run several nodes that share Redis for broadcasts, rate limits and membership changes.",
+      "`redis://[user:password@]host:port` (or `rediss://`): run several nodes that share Redis for broadcasts, rate limits, presence, logouts and membership changes.",
     details:
       "See [docs/scaling.md](docs/scaling.md). Unset: one node, everything in this process. Environment only (it may hold a password).",
     secret: true,
