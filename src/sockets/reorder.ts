@@ -140,12 +140,16 @@ export function createReorder({
         },
       )
     },
-    /** The room's last socket on this node left: nobody here to deliver to. */
+    /**
+     * The room's last socket on this node left. What was held goes out now, in order: nobody is left
+     * in the room, but a broadcast to a user's room too (`participant_removed`) still has listeners.
+     */
     dissolved(id: number): void {
       const c = conversations.get(id)
       if (!c) return
       clearTimeout(c.timer)
       conversations.delete(id)
+      for (const seq of [...c.held.keys()].sort((a, b) => a - b)) c.held.get(seq)!()
     },
     /**
      * One sequenced broadcast, from this node or another: `deliver` runs once, in seq order, or
