@@ -16,8 +16,7 @@ import type { StoredEvent } from "../contract.ts"
 import { conversationOfRoom, conversationRoom } from "./rooms.ts"
 import type { Packet } from "./topicAdapter.ts"
 
-/** The broadcasts that carry a conversation's `seq` (the client lists them too, in client/events.ts). */
-export const SEQUENCED_EVENTS = new Set<string>([
+const SEQUENCED = [
   "new_message",
   "participant_added",
   "participant_removed",
@@ -27,7 +26,13 @@ export const SEQUENCED_EVENTS = new Set<string>([
   "message_deleted",
   "reaction_added",
   "reaction_removed",
-] satisfies StoredEvent["type"][])
+] as const satisfies readonly StoredEvent["type"][]
+// A sequenced event the server stores but this list lacks fails to compile here.
+type Unlisted = Exclude<StoredEvent["type"], (typeof SEQUENCED)[number]>
+export const everySequencedEventListed: [Unlisted] extends [never] ? true : Unlisted = true
+
+/** The broadcasts that carry a conversation's `seq` (the client lists them too, in client/events.ts). */
+export const SEQUENCED_EVENTS = new Set<string>(SEQUENCED)
 
 export interface ReorderDeps {
   /** The conversation's last seq in the database, now. */
