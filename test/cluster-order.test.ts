@@ -90,4 +90,40 @@ describe.skipIf(!hasRedis)("order across two nodes", () => {
     }
     expect(await nothingWithin(b!, "new_message", 300)).toBe(true)
   })
+
+  test("a node that restarts orders again from its first join: its members hear everything once, in order", async () => {
+    const people = await Promise.all(["t1", "t2", "listener"].map((n) => signUp(on(0), n)))
+    const id = await group(people[0]!, people.slice(1))
+    const [s1, s2] = await Promise.all([connect(on(0), people[0]!), connect(on(1), people[1]!)])
+    await Promise.all([joinRoom(s1!, id), joinRoom(s2!, id)])
+    const burst = async (tag: string) => {
+      const acks = await Promise.all(
+        [s1, s2].flatMap((s, n) =>
+          Array.from({ length: 25 }, (_, i) =>
+            s!.timeout(5000).emitWithAck("send_message", { conversationId: id, text: `${tag} ${n}.${i}` }),
+          ),
+        ),
+      )
+      expect(acks.every((a) => a.ok)).toBe(true)
+      return acks.map((a) => a.message.seq as number).sort((a, b) => a - b)
+    }
+    const third = await startNode(dir, redis.url)
+    try {
+      for (const round of ["before", "after"]) {
+        const l = await connect({ url: third.url } as TestServer, people[2]!)
+        await joinRoom(l, id)
+        const heard = collect(l, "new_message")
+        const seqs = await burst(round)
+        await until(() => heard.length >= 50, 10_000, `50 messages ${round} the restart`)
+        expect(heard.map((e) => e.seq)).toEqual(seqs)
+        l.close()
+        if (round === "before") {
+          await third.stop()
+          Object.assign(third, await startNode(dir, redis.url))
+        }
+      }
+    } finally {
+      third.proc.kill("SIGKILL")
+    }
+  })
 })
