@@ -112,13 +112,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   let bunServer: Server<unknown> | undefined
   // The metrics read the adapter's rooms, so they come after it; its lag reaches them from then on.
   let observeLag: (seconds: number) => void = () => {}
-  let observeFill: (events: number) => void = () => {}
   const io: ChatServer = new SocketIOServer({
     ...(redis
       ? {
           adapter: clusterAdapter(redis.client, () => (config.nativeBroadcast ? bunServer : undefined), {
             onLag: (seconds) => observeLag(seconds),
-            order: { ...createStoredRange(database.db), onFill: (events) => observeFill(events) },
+            // Gaps are filled once sockets have joined, long after the metrics exist.
+            order: { ...createStoredRange(database.db), onFill: (events) => metrics.gapFilled(events) },
           }) as never,
         }
       : config.nativeBroadcast
@@ -157,7 +157,6 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     droppedLogLines: () => droppedLines(logger),
   })
   observeLag = metrics.clusterLag
-  observeFill = metrics.gapFilled
   timeDatabase(database.client, metrics, storage.observeWrite)
   const serveMetrics = metricsEndpoint(metrics, config.metricsToken)
   const detach = attachSockets(io, services, logger, config, { metrics, drain })

@@ -79,12 +79,6 @@ export function createMetrics({ version, live, bus, droppedLogLines = () => 0 }:
     registers,
   })
   bus.on("message_created", () => messagesStored.inc())
-  const clusterLag = new Histogram({
-    name: "causerie_cluster_lag_seconds",
-    help: "Several nodes: from another node's XADD of a broadcast (Redis's clock, 1 ms steps) to its delivery here",
-    buckets: LATENCY_BUCKETS,
-    registers,
-  })
   const gapFills = new Counter({
     name: "causerie_cluster_gap_fills_total",
     help: "Several nodes: gaps in a conversation's seq that did not arrive through Redis in time and were read from the database",
@@ -93,6 +87,12 @@ export function createMetrics({ version, live, bus, droppedLogLines = () => 0 }:
   const gapEvents = new Counter({
     name: "causerie_cluster_gap_events_total",
     help: "Several nodes: events read from the database to fill those gaps",
+    registers,
+  })
+  const clusterLag = new Histogram({
+    name: "causerie_cluster_lag_seconds",
+    help: "Several nodes: from another node's XADD of a broadcast (Redis's clock, 1 ms steps) to its delivery here",
+    buckets: LATENCY_BUCKETS,
     registers,
   })
 
