@@ -10,7 +10,8 @@ import { createAdapter } from "@socket.io/redis-streams-adapter"
 import type { Server } from "bun"
 import type { Namespace } from "socket.io"
 import { Adapter, type BroadcastOptions, type ClusterAdapter, MessageType } from "socket.io-adapter"
-import { type ReorderDeps, sequencedBroadcast, withReorder } from "./reorder.ts"
+import type { ReorderDeps } from "./reorder.ts"
+import { sequencedBroadcast, withReorder } from "./reorderAdapter.ts"
 import { type Packet, withNativeTopics } from "./topicAdapter.ts"
 
 interface BroadcastMessage {

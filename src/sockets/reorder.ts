@@ -11,10 +11,7 @@
  * forms here, from the conversation's last seq in the database (a joiner gets what came before
  * through `conversation_joined` and `sync`), and ends when the room's last socket leaves.
  */
-import type { Adapter, BroadcastOptions } from "socket.io-adapter"
 import type { StoredEvent } from "../contract.ts"
-import { conversationOfRoom, conversationRoom } from "./rooms.ts"
-import type { Packet } from "./topicAdapter.ts"
 
 const SEQUENCED = [
   "new_message",
@@ -185,50 +182,3 @@ export function createReorder({
 }
 
 export type Reorder = ReturnType<typeof createReorder>
-
-const EVENT = 2
-
-/** The conversation and seq of a sequenced broadcast to its room, or undefined for any other. */
-export function sequencedBroadcast(
-  packet: Packet,
-  opts: BroadcastOptions,
-): { conversationId: number; seq: number } | undefined {
-  if (packet.type !== EVENT || !SEQUENCED_EVENTS.has(packet.data?.[0] as string)) return undefined
-  const payload = packet.data?.[1] as { conversationId?: unknown; seq?: unknown } | undefined
-  const { conversationId, seq } = payload ?? {}
-  if (typeof conversationId !== "number" || typeof seq !== "number") return undefined
-  return opts.rooms.has(conversationRoom(conversationId)) ? { conversationId, seq } : undefined
-}
-
-/**
- * The reorder step of one adapter: it follows the adapter's conversation rooms as they form and
- * empty on this node, and sends what it reads from the database through `sendHere`.
- */
-export function withReorder(
-  adapter: Adapter,
-  deps: Omit<ReorderDeps, "send">,
-  sendHere: (packet: Packet, opts: BroadcastOptions) => void,
-): Reorder {
-  const reorder = createReorder({
-    ...deps,
-    send: (conversationId, type, data) =>
-      sendHere(
-        { type: EVENT, data: [type, data], nsp: adapter.nsp.name },
-        { rooms: new Set([conversationRoom(conversationId)]), except: new Set() },
-      ),
-  })
-  adapter.on("create-room", (room: string) => {
-    const id = conversationOfRoom(room)
-    if (id !== undefined) reorder.formed(id)
-  })
-  adapter.on("delete-room", (room: string) => {
-    const id = conversationOfRoom(room)
-    if (id !== undefined) reorder.dissolved(id)
-  })
-  const close = adapter.close.bind(adapter)
-  adapter.close = () => {
-    reorder.close()
-    return close()
-  }
-  return reorder
-}
