@@ -2,8 +2,10 @@
  * Two real nodes on one real Redis and one SQLite file: what each node used to keep for itself
  * (logged-out tokens, presence, typing) holds across nodes.
  */
+import { Database } from "bun:sqlite"
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
 import { rmSync } from "node:fs"
+import { join } from "node:path"
 import type { Socket } from "socket.io-client"
 import {
   api,
@@ -74,6 +76,26 @@ describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
       200,
       true,
     ])
+  })
+
+  test("the database is the truth: a revocation no node announced is refused everywhere once the 5 s lists are read again", async () => {
+    const user = await signUp(on(0), "quiet")
+    const me = (node: number) => api(on(node), "GET", "/api/me", { auth: user })
+    expect([(await me(0)).status, (await me(1)).status]).toEqual([200, 200])
+    // As if a node had revoked it and died before saying so.
+    const { jti, exp } = JSON.parse(Buffer.from(user.token.split(".")[1]!, "base64url").toString())
+    const db = new Database(join(dir, "chat.db"))
+    db.exec("PRAGMA busy_timeout = 5000")
+    db.run("INSERT INTO revoked_tokens (token_id, expires_at) VALUES (?, ?)", [jti, exp * 1000])
+    db.close()
+    for (const node of [0, 1]) {
+      let status = 200
+      for (let i = 0; i < 200 && status === 200; i++) {
+        status = (await me(node)).status
+        if (status === 200) await Bun.sleep(50)
+      }
+      expect(status).toBe(401)
+    }
   })
 
   const group = async (owner: TestUser, others: TestUser[]) => {

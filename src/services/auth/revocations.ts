@@ -2,7 +2,7 @@
  * Single revoked tokens (logout), by token id: kept in the database so a restart does not bring them
  * back, and in memory so the check on every request costs no query. A row lives until the token
  * would have expired anyway. With several nodes the database stays the truth: a node reloads the
- * list when another one says it revoked a token (server.ts), and at least every `ttlMs` should
+ * list when another one says it revoked a token (sockets/acrossNodes.ts), and at least every `ttlMs` should
  * that word be lost.
  */
 import { lt } from "drizzle-orm"
@@ -13,25 +13,31 @@ import { commit, type Step } from "../transaction.ts"
 /** The revocation list over one database. */
 export function createRevocations(db: Db, { ttlMs = Number.POSITIVE_INFINITY }: { ttlMs?: number } = {}) {
   const revoked = new Map<string, number>()
-  let loaded: Promise<void> | undefined
-  let loadedAt = 0
-  const load = () => {
-    if (loaded && Date.now() - loadedAt >= ttlMs) loaded = undefined
-    if (loaded) return loaded
-    loadedAt = Date.now()
-    loaded = db
+  // Revocations are never undone: a read adds what it finds, and what this node knew stays.
+  const read = () =>
+    db
       .select()
       .from(revokedTokens)
-      .then(
-        (rows) => {
-          // Revocations are never undone: what this node knew and the read missed stays.
-          for (const r of rows) revoked.set(r.tokenId, r.expiresAt.getTime())
-        },
-        (err) => {
-          loaded = undefined
-          throw err
-        },
-      )
+      .then((rows) => {
+        for (const r of rows) revoked.set(r.tokenId, r.expiresAt.getTime())
+      })
+  let loaded: Promise<void> | undefined
+  let readAt = 0
+  const load = () => {
+    loaded ??= read().then(
+      () => {
+        readAt = Date.now()
+      },
+      (err) => {
+        loaded = undefined
+        throw err
+      },
+    )
+    // Past the expiry the list is read again in the background; checks meanwhile use what is known.
+    if (readAt > 0 && Date.now() - readAt >= ttlMs) {
+      readAt = Date.now()
+      read().catch(() => {}) // tried again after another `ttlMs`
+    }
     return loaded
   }
 
@@ -60,9 +66,10 @@ export function createRevocations(db: Db, { ttlMs = Number.POSITIVE_INFINITY }: 
       await sweep(Date.now())
     },
     /** Reads the list from the database again (another node revoked a token); resolves once read. */
-    reload(): Promise<void> {
-      loaded = undefined
-      return load()
+    async reload(): Promise<void> {
+      await load()
+      await read()
+      readAt = Date.now()
     },
   }
 }
