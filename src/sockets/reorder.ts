@@ -168,12 +168,6 @@ export function createReorder({
       if (!c.held.has(seq)) c.held.set(seq, deliver)
       if (c.next === seq || c.held.size === 1 || c.held.size >= maxHeld) drain(id, c)
     },
-    /** Conversations followed and events held, for the metrics. */
-    size(): { conversations: number; held: number } {
-      let held = 0
-      for (const c of conversations.values()) held += c.held.size
-      return { conversations: conversations.size, held }
-    },
     close(): void {
       for (const c of conversations.values()) clearTimeout(c.timer)
       conversations.clear()
