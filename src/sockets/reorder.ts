@@ -165,6 +165,12 @@ export function createReorder({
       }
       if (c.adopt && c.next === undefined) c.next = seq
       if (c.next !== undefined && seq < c.next) return
+      // The usual case: the next one, nothing waiting.
+      if (seq === c.next && c.held.size === 0) {
+        c.next++
+        deliver()
+        return
+      }
       if (!c.held.has(seq)) c.held.set(seq, deliver)
       if (c.next === seq || c.held.size === 1 || c.held.size >= maxHeld) drain(id, c)
     },
