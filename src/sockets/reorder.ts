@@ -90,6 +90,8 @@ export function createReorder({
   /** Reads the gap before the lowest held seq from the database and delivers it, in order. */
   async function fill(id: number, c: Conversation) {
     if (c.next === undefined || c.held.size === 0) return
+    for (const seq of c.held.keys()) if (seq < c.next) c.held.delete(seq)
+    if (c.held.size === 0) return
     c.filling = true
     const upTo = Math.min(...c.held.keys()) - 1
     let read = 0
@@ -98,8 +100,14 @@ export function createReorder({
         // A live event may have filled part of the gap while the database answered.
         if (conversations.get(id) !== c || event.seq < c.next) continue
         c.next = event.seq + 1
-        read++
-        send(id, event.type, event.data)
+        // One that came live meanwhile, but not next in line, goes out as it came.
+        const live = c.held.get(event.seq)
+        c.held.delete(event.seq)
+        if (live) live()
+        else {
+          read++
+          send(id, event.type, event.data)
+        }
       }
     } catch {
       // The database did not answer: the members' clients fill the gap with `sync`.
@@ -107,8 +115,9 @@ export function createReorder({
     c.filling = false
     if (conversations.get(id) !== c) return
     onFill?.(read)
-    // Seqs the database did not return (an edit of a message deleted since) are skipped.
+    // Seqs the database did not return (an edit of a message deleted since) are skipped, as replay does.
     if (c.next <= upTo) c.next = upTo + 1
+    for (const seq of c.held.keys()) if (seq < c.next) c.held.delete(seq)
     drain(id, c)
   }
 
