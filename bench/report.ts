@@ -21,6 +21,10 @@ function table(header: string[], rows: (string | number | null | undefined)[][])
   )
 }
 
+/** Server CPU per delivery, in µs: steadier than rates on a shared machine (limit-raw has no server figure). */
+const cpuPerDelivery = (f: FanoutResult) =>
+  f.cpuPercent.server === null ? null : Math.round((f.cpuPercent.server * 1e6) / f.deliveriesPerSec) / 100
+
 const verdict = (r: ScenarioReport) => (r.skipped ? "skipped" : r.ok ? "ok" : "FAILED")
 
 export function formatReports(reports: ScenarioReport[]): string {
@@ -35,7 +39,7 @@ export function formatReports(reports: ScenarioReport[]): string {
       "fanout (closed loop; latency = send to receive, ms; cpu = % of one core; others = CPU of processes outside the benchmark)",
     )
     const header =
-      "scenario C/R/M workers deliv/s sends/s p50 p95 p99 max srv-cpu gen-cpu others vs-sio vs-raw check"
+      "scenario C/R/M workers deliv/s sends/s p50 p95 p99 max srv-cpu gen-cpu others srv-µs/deliv vs-sio vs-raw check"
     const rows = fan.map((r) => {
       const f = r.result as FanoutResult
       const { p50, p95, p99, max } = f.latencyMs
@@ -53,6 +57,7 @@ export function formatReports(reports: ScenarioReport[]): string {
         p99,
         max,
         ...cpu,
+        cpuPerDelivery(f),
         r.vsLimitSio,
         r.vsLimitRaw,
         verdict(r),

@@ -74,7 +74,8 @@ export async function startServer(
   const output: string[] = []
   const t0 = performance.now()
   const proc = Bun.spawn({
-    cmd: fdLimitWrapper([process.execPath, ENTRY[kind]]),
+    // BENCH_SERVER_FLAGS: runtime flags for the real server only (`--cpu-prof-md --cpu-prof-dir=...`).
+    cmd: fdLimitWrapper([process.execPath, ...(kind === "real" ? serverFlags() : []), ENTRY[kind]]),
     cwd: REPO_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -102,6 +103,8 @@ export async function startServer(
   target.readyMs = performance.now() - t0
   return target
 }
+
+const serverFlags = () => (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean)
 
 async function waitReady(url: string, proc: Subprocess, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs

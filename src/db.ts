@@ -5,6 +5,7 @@ import { type Client, createClient } from "@libsql/client"
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
 import { embeddedMigrations } from "../db/migrations.ts"
 import * as schema from "../db/schema.ts"
+import { reuseStatements } from "./statementCache.ts"
 
 export type Db = LibSQLDatabase<typeof schema> & { $client: Client }
 
@@ -22,6 +23,8 @@ export interface DatabaseOptions {
 }
 
 const MIGRATIONS_TABLE = "__drizzle_migrations"
+/** Pages (4 KiB) in the write-ahead log before a commit checkpoints it itself: 16 MiB. */
+export const WAL_AUTOCHECKPOINT_PAGES = 4000
 
 /** Opens the database, sets WAL/foreign keys/busy timeout on local files, and migrates it. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -30,14 +33,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const path = localPath(options.url)
     if (path) mkdirSync(dirname(path), { recursive: true })
   }
+  reuseStatements()
   // One connection for a local file: SQLite has a single writer anyway, every call on it is
   // synchronous, and per-connection pragmas (foreign_keys, busy_timeout) then hold for good.
   const client = createClient({ url: options.url, authToken: options.authToken, concurrency: local ? 1 : 20 })
   if (local) {
+    // First: switching to WAL needs a lock, and another process holding the file must be waited for.
+    await client.execute(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
     await client.execute("PRAGMA journal_mode = WAL")
     await client.execute(`PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}`)
     await client.execute("PRAGMA foreign_keys = ON")
-    await client.execute(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
+    // Checkpoints run when the writer is idle (ops/walCheckpoint.ts); the automatic one, inside a
+    // commit, only bounds the log should the writer never rest.
+    await client.execute(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`)
   }
   await migrate(client)
   const db = drizzle(client, { schema })

@@ -1,7 +1,8 @@
 /**
- * The statements of one group-commit batch, in one transaction: the UPDATE that reserves each
- * conversation's seq numbers, the multi-row INSERT that stores every row with its own (reading the
- * new last_seq back), the sender pointers, the reply previews, and the attachments' links.
+ * The statements of one group-commit batch, in one transaction: per chunk of rows, the UPDATE that
+ * reserves each conversation's seq numbers, the multi-row INSERT that stores every row with its own
+ * (reading the new last_seq back), the sender pointers and the attachments' links; then the reply
+ * previews.
  */
 import type { InStatement } from "@libsql/client"
 import { getTableName } from "drizzle-orm"
@@ -38,13 +39,40 @@ const ROW = `(${COLUMNS.slice(0, -1)
   .map(() => "?")
   .join(", ")}, (SELECT last_seq FROM conversations WHERE id = ?) - ?)`
 
+/** Rows per INSERT: few statement shapes (each prepared once, then reused) and short statements. */
+export const CHUNK_ROWS = 32
+
+/** A batch's statements, and where their results are: the INSERTs' RETURNING rows, the previews. */
+export interface BatchPlan {
+  statements: InStatement[]
+  inserts: number[]
+  previews: number | undefined
+}
+
+/**
+ * The batch in chunks of at most CHUNK_ROWS rows, each its UPDATE, INSERT and pointer UPDATE, in
+ * order (a chunk reserves its numbers after the one before inserted its rows, so seq follows the
+ * batch's order); then the previews of the messages they reply to (one SELECT per batch).
+ */
+export function batchStatements(rows: NewMessage[]): BatchPlan {
+  const statements: InStatement[] = []
+  const inserts: number[] = []
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    inserts.push(statements.length + 1)
+    statements.push(...chunkStatements(rows.slice(start, start + CHUNK_ROWS)))
+  }
+  const replied = [...new Set(rows.flatMap((r) => (r.replyToMessageId === null ? [] : [r.replyToMessageId])))]
+  if (replied.length === 0) return { statements, inserts, previews: undefined }
+  statements.push(replyPreviewsStatement(replied))
+  return { statements, inserts, previews: statements.length - 1 }
+}
+
 /**
  * The UPDATE that reserves each conversation's numbers, the INSERT that stores the rows, and the
  * UPDATE that moves each sender's read and delivered pointers to their own last message: one has
- * read what one answers, and unread counts then only ever walk other people's messages; and the
- * previews of the messages they reply to, read in the same transaction (one SELECT per batch).
+ * read what one answers, and unread counts then only ever walk other people's messages.
  */
-export function batchStatements(rows: NewMessage[]) {
+function chunkStatements(rows: NewMessage[]): InStatement[] {
   const perConversation = new Map<number, number>()
   for (const r of rows)
     perConversation.set(r.conversationId, (perConversation.get(r.conversationId) ?? 0) + 1)
@@ -73,11 +101,8 @@ export function batchStatements(rows: NewMessage[]) {
       ]
     }),
   }
-  const replied = [...new Set(rows.flatMap((r) => (r.replyToMessageId === null ? [] : [r.replyToMessageId])))]
-  const pointers = senderPointers(rows, perConversation)
-  const statements: InStatement[] = [reserve, insert, pointers]
-  if (replied.length > 0) statements.push(replyPreviewsStatement(replied))
-  // Last, so the previews keep their place; it returns no rows.
+  const statements: InStatement[] = [reserve, insert, senderPointers(rows, perConversation)]
+  // After the chunk's INSERT (it finds the messages by seq) and before the next chunk's reservation.
   const links = attachmentLinks(rows, perConversation)
   if (links) statements.push(links)
   return statements

@@ -22,10 +22,14 @@ interface Pending {
 }
 
 const MAX_BATCH = 512
+/** Messages published per turn of the event loop: at rooms of 10, about 640 deliveries. */
+export const PUBLISH_SLICE = 64
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * Queues inserts and commits them in batches; `publish` hears every committed batch's messages
- * in seq order, synchronously after the commit, before `write` resolves with the stored message.
+ * in seq order, a slice at a time after the commit, each before its `write`s resolve.
  */
 export function createMessageWriter(db: Db, publish: (messages: Message[]) => void) {
   let queue: Pending[] = []
@@ -36,9 +40,11 @@ export function createMessageWriter(db: Db, publish: (messages: Message[]) => vo
     let rows: unknown[][]
     let previews: Map<number, ReplyPreview>
     try {
-      const results = await client.batch(batchStatements(batch.map((p) => p.row)), "write")
-      rows = results[1]!.rows as unknown as unknown[][]
-      previews = new Map((results[3]?.rows ?? []).map((r) => [Number(r.reply_id), toReplyPreview(r)!]))
+      const plan = batchStatements(batch.map((p) => p.row))
+      const results = await client.batch(plan.statements, "write")
+      rows = plan.inserts.flatMap((i) => results[i]!.rows as unknown as unknown[][])
+      const replied = plan.previews === undefined ? [] : results[plan.previews]!.rows
+      previews = new Map(replied.map((r) => [Number(r.reply_id), toReplyPreview(r)!]))
     } catch (batchError) {
       // A constraint failure rolled the whole batch back: one bad row (a retried clientMessageId,
       // say) must not fail its neighbours, so retry each on its own. Any other failure (a lost
@@ -51,9 +57,9 @@ export function createMessageWriter(db: Db, publish: (messages: Message[]) => vo
       for (const p of batch) await commit([p])
       return
     }
-    // Committed: from here nothing may be retried. RETURNING promises no order, but the rows of one
-    // INSERT ... VALUES take consecutive ids in VALUES order (AUTOINCREMENT, one writer), so sorted
-    // ids line up with the batch.
+    // Committed: from here nothing may be retried. RETURNING promises no order, but the rows of the
+    // INSERTs take consecutive ids in VALUES order (AUTOINCREMENT, one writer), so sorted ids line up
+    // with the batch.
     const stored = rows.map((r) => ({ id: Number(r[0]), seq: Number(r[1]) })).sort((a, b) => a.id - b.id)
     const committed = batch.map((p, i) => {
       const { replyToMessageId } = p.row
@@ -61,8 +67,15 @@ export function createMessageWriter(db: Db, publish: (messages: Message[]) => vo
       const fresh = { editedAt: null, deletedAt: null, deletedBy: null, reactions: [], replyTo }
       return toMessage({ ...p.row, ...stored[i]!, ...fresh }, p.row.sender)
     })
-    publish(committed)
-    for (const [i, p] of batch.entries()) p.resolve(committed[i]!)
+    // A full batch is thousands of deliveries: published a slice at a time, with a turn of the event
+    // loop between slices so that no turn holds them all. Slices go out in order, and the next batch
+    // waits for this one, so members still hear each conversation in seq order.
+    for (let start = 0; start < batch.length; start += PUBLISH_SLICE) {
+      if (start > 0) await nextTurn()
+      const end = Math.min(start + PUBLISH_SLICE, batch.length)
+      publish(committed.slice(start, end))
+      for (let i = start; i < end; i++) batch[i]!.resolve(committed[i]!)
+    }
   }
 
   async function drain(): Promise<void> {
@@ -79,7 +92,7 @@ export function createMessageWriter(db: Db, publish: (messages: Message[]) => vo
       return new Promise<Message>((resolve, reject) => {
         queue.push({ row, resolve, reject })
         // Starting on the next turn lets every send already received join this batch.
-        running ??= new Promise<void>((r) => setImmediate(r)).then(drain)
+        running ??= nextTurn().then(drain)
       })
     },
     /** Resolves once everything queued so far is committed (or failed). */

@@ -1,0 +1,75 @@
+import { expect, test } from "bun:test"
+import type { Message } from "../src/contract.ts"
+import { batchStatements, CHUNK_ROWS, type NewMessage } from "../src/services/messageBatch.ts"
+import { createMessageWriter, PUBLISH_SLICE } from "../src/services/messageWriter.ts"
+import { createConversation, signUp, type TestUser } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
+
+const h = useTestServer()
+
+const row = (conversationId: number, sender: TestUser, text: string): NewMessage => ({
+  conversationId,
+  sender: { id: sender.id, email: sender.email, displayName: sender.displayName },
+  text,
+  audioUrl: null,
+  replyToMessageId: null,
+  clientMessageId: null,
+  createdAt: new Date(),
+  attachments: [],
+})
+
+test("a batch of 150 rows is stored in chunks of at most 32 rows", () => {
+  const user = { id: 1, email: "a@example.test", displayName: "a", token: "" }
+  const plan = batchStatements(Array.from({ length: 150 }, (_, i) => row(1 + (i % 3), user, `m${i}`)))
+  expect(plan.inserts).toHaveLength(Math.ceil(150 / CHUNK_ROWS))
+  for (const at of plan.inserts) {
+    const values = ((plan.statements[at] as { sql: string }).sql.match(/\(\?, \?/g) ?? []).length
+    expect(values).toBeLessThanOrEqual(CHUNK_ROWS)
+  }
+})
+
+test("one batch across chunks and publish slices keeps every conversation's seq in the order sent", async () => {
+  const [alice, bob, carol] = await Promise.all([signUp(h, "alice"), signUp(h, "bob"), signUp(h, "carol")])
+  const ids = [
+    await createConversation(h, alice, [bob, carol], "one"),
+    await createConversation(h, bob, [alice, carol], "two"),
+    await createConversation(h, carol, [alice, bob], "three"),
+  ]
+  const senders = [alice, bob, carol]
+  const lastSeq = (id: number) =>
+    h.query<{ last_seq: number }>("SELECT last_seq FROM conversations WHERE id = ?", id)[0]!.last_seq
+  const startSeq = ids.map(lastSeq)
+  const slices: Message[][] = []
+  const writer = createMessageWriter(h.server.database.db, (messages) => slices.push(messages))
+
+  // Queued in one turn, so one transaction; interleaved so every chunk holds all three conversations.
+  const total = 150
+  const sent = Array.from({ length: total }, (_, i) => row(ids[i % 3]!, senders[i % 3]!, `m${i}`))
+  const stored = await Promise.all(sent.map((r) => writer.write(r)))
+
+  expect(stored.map((m) => m.text)).toEqual(sent.map((r) => r.text))
+  expect(slices.length).toBe(Math.ceil(total / PUBLISH_SLICE))
+  expect(slices.every((s) => s.length <= PUBLISH_SLICE)).toBe(true)
+  const heard = slices.flat()
+  expect(heard.map((m) => m.id)).toEqual(stored.map((m) => m.id))
+  for (const [k, id] of ids.entries()) {
+    const mine = heard.filter((m) => m.conversationId === id)
+    expect(mine.map((m) => m.text)).toEqual(sent.filter((r) => r.conversationId === id).map((r) => r.text))
+    expect(mine.map((m) => m.seq)).toEqual(mine.map((_, i) => startSeq[k]! + 1 + i))
+    expect(lastSeq(id)).toBe(startSeq[k]! + mine.length)
+    const rows = h.query<{ text: string; seq: number }>(
+      "SELECT text, seq FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq",
+      id,
+      startSeq[k]!,
+    )
+    expect(rows).toEqual(mine.map((m) => ({ text: m.text!, seq: m.seq })))
+    // The sender has read up to their own last message of the batch.
+    const pointer = h.query<{ read_seq: number }>(
+      "SELECT read_seq FROM conversation_participants WHERE conversation_id = ? AND user_id = ?",
+      id,
+      senders[k]!.id,
+    )
+    expect(pointer[0]!.read_seq).toBe(mine.at(-1)!.seq)
+  }
+  await writer.flush()
+})
