@@ -5,6 +5,7 @@ import type { FanoutStats } from "./protocol.ts"
 
 export type FanoutParams = { clients: number; members: number; messages: number }
 
+import type { LoopStall } from "./loop-stall.ts"
 import type { Target } from "./servers.ts"
 
 export type FanoutResult = {
@@ -35,6 +36,8 @@ export type FanoutResult = {
     redis?: number | null
   }
   setupMs: number
+  /** The real single node: its event loop's longest stall during the timed phase, from its metrics. */
+  loopStall?: LoopStall
   failures: string[] // empty = every check passed
   errors: string[]
 }

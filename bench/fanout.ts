@@ -2,6 +2,7 @@
 // to the workers, start every closed loop at once, then merge and check results.
 import { createConversations, registerUsers } from "./accounts.ts"
 import { type FanoutParams, type FanoutResult, summarize } from "./fanout-result.ts"
+import { watchLoopStall } from "./loop-stall.ts"
 import { CpuMeter, ForeignMeter, MachineMeter, waitForQuiet } from "./meters.ts"
 import type { FanoutClient } from "./protocol.ts"
 import type { Target } from "./servers.ts"
@@ -68,6 +69,7 @@ export async function runFanout(
   const ours = [process.pid, ...workers.pids(), ...servers, ...redis]
   if (!quick) await waitForQuiet(ours, 60_000)
   await o.before?.()
+  const stall = target.kind === "real" && !nodes.length ? await watchLoopStall(target.url) : undefined
   const cpu = {
     server: servers.length ? new CpuMeter(servers) : null,
     redis: redis.length ? new CpuMeter(redis) : null,
@@ -85,11 +87,13 @@ export async function runFanout(
     machine: cpu.machine.busyPercent(),
     ...(cpu.redis ? { redis: cpu.redis.percent() } : {}),
   }
+  const loopStall = await stall?.end()
   await o.after?.()
   workers.broadcast({ type: "fanout-finish", graceMs: 5000 })
   const stats = (await workers.collect("fanout-result", 30_000)).map((r) => r.stats)
   workers.broadcast({ type: "close-all" })
   await workers.collect("closed", 30_000)
   const workersLabel = `${workers.size} ${workers.mode}`
-  return summarize(target.kind, workersLabel, p, stats, cpuPercent, setupMs, o.anyArrivalOrder)
+  const result = summarize(target.kind, workersLabel, p, stats, cpuPercent, setupMs, o.anyArrivalOrder)
+  return loopStall ? { ...result, loopStall } : result
 }

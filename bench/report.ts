@@ -39,7 +39,7 @@ export function formatReports(reports: ScenarioReport[]): string {
       "fanout (closed loop; latency = send to receive, ms; cpu = % of one core; others = CPU of processes outside the benchmark)",
     )
     const header =
-      "scenario C/R/M workers deliv/s sends/s p50 p95 p99 max srv-cpu gen-cpu others srv-µs/deliv vs-sio vs-raw check"
+      "scenario C/R/M workers deliv/s sends/s p50 p95 p99 max srv-cpu gen-cpu others srv-µs/deliv stall-max vs-sio vs-raw check"
     const rows = fan.map((r) => {
       const f = r.result as FanoutResult
       const { p50, p95, p99, max } = f.latencyMs
@@ -58,6 +58,7 @@ export function formatReports(reports: ScenarioReport[]): string {
         max,
         ...cpu,
         cpuPerDelivery(f),
+        f.loopStall?.maxMs,
         r.vsLimitSio,
         r.vsLimitRaw,
         verdict(r),

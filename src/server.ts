@@ -4,15 +4,17 @@ import type { Server } from "bun"
 import { Server as SocketIOServer } from "socket.io"
 import type { Config } from "./config.ts"
 import type { ChatServer } from "./contract.ts"
-import { type Database, openDatabase } from "./db.ts"
+import { type Database, localPath, openDatabase } from "./db.ts"
 import { createApp } from "./http/app.ts"
 import { timeDatabase } from "./ops/dbTiming.ts"
 import { createLogger, droppedLines, type Logger } from "./ops/logger.ts"
+import { type LoopStalls, monitorLoopStalls } from "./ops/loopStall.ts"
 import { createMemoryRelief } from "./ops/memoryRelief.ts"
 import { createMetrics, type Metrics, metricsEndpoint } from "./ops/metrics.ts"
 import { createDrain, gracefulStop, RECONNECT_AFTER_MS, within } from "./ops/shutdown.ts"
 import { createStorageHealth } from "./ops/storageHealth.ts"
 import { VERSION } from "./ops/version.ts"
+import { createIdleCheckpoint } from "./ops/walCheckpoint.ts"
 import { resolveJwtSecret } from "./services/auth/secret.ts"
 import { createServices, type Services } from "./services/index.ts"
 import { createStoredRange } from "./services/storedRange.ts"
@@ -150,14 +152,23 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     limits: config.pendingSessions,
     trustProxy: config.trustProxy,
   })
+  let stalls: LoopStalls | undefined
   const metrics = createMetrics({
     version: VERSION,
     live: liveCounts(io),
     bus: services.bus,
     droppedLogLines: () => droppedLines(logger),
+    maxLoopStall: () => stalls?.takeMax() ?? 0,
   })
+  stalls = monitorLoopStalls(metrics.loopStall)
   observeLag = metrics.clusterLag
-  timeDatabase(database.client, metrics, storage.observeWrite)
+  // A local file is checkpointed while the writer rests, rather than inside a busy commit.
+  const local = config.databaseUrl.startsWith("file:") && localPath(config.databaseUrl) !== undefined
+  const checkpoint = local ? createIdleCheckpoint(database.client) : undefined
+  timeDatabase(database.client, metrics, (err) => {
+    storage.observeWrite(err)
+    if (err === undefined) checkpoint?.wrote()
+  })
   const serveMetrics = metricsEndpoint(metrics, config.metricsToken)
   const detach = attachSockets(io, services, logger, config, { metrics, drain })
 
@@ -223,6 +234,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     stop() {
       relief.stop()
       clearInterval(uploadSweep)
+      stalls?.stop()
+      checkpoint?.stop()
       stopping ??= gracefulStop({
         server,
         io,

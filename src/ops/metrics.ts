@@ -25,10 +25,34 @@ export interface MetricsDeps {
   bus: EventBus
   /** Log lines dropped because they could not be written. */
   droppedLogLines?: () => number
+  /** The longest event-loop stall since the last scrape, in seconds (ops/loopStall.ts). */
+  maxLoopStall?: () => number
+}
+
+/** Stalls worth counting: a turn of the loop that held every socket this long. */
+const STALL_BUCKETS = [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+
+/**
+ * A label child looked up once: prom-client hashes the labels on every `labels()` call, a cost paid
+ * on every socket event and database call. Only for labels from a closed set (event names, codes).
+ */
+function childOf<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let child = cache.get(key)
+  if (child === undefined) {
+    child = make()
+    cache.set(key, child)
+  }
+  return child
 }
 
 /** Builds the registry and every Causerie metric; gauges read `live` when scraped. */
-export function createMetrics({ version, live, bus, droppedLogLines = () => 0 }: MetricsDeps) {
+export function createMetrics({
+  version,
+  live,
+  bus,
+  droppedLogLines = () => 0,
+  maxLoopStall = () => 0,
+}: MetricsDeps) {
   const registry = new Registry()
   const registers = [registry]
   collectDefaultMetrics({ register: registry })
@@ -96,6 +120,21 @@ export function createMetrics({ version, live, bus, droppedLogLines = () => 0 }:
     registers,
   })
 
+  const loopStalls = new Histogram({
+    name: "causerie_event_loop_stall_seconds",
+    help: "How late a 10 ms timer fired: how long a turn of the event loop held every socket",
+    buckets: STALL_BUCKETS,
+    registers,
+  })
+  new Gauge({
+    name: "causerie_event_loop_max_stall_seconds",
+    help: "The longest event-loop stall since the previous scrape",
+    registers,
+    collect() {
+      this.set(maxLoopStall())
+    },
+  })
+
   new Counter({
     name: "causerie_log_lines_dropped_total",
     help: "Log lines that could not be written (a full disk, a closed pipe) and were dropped",
@@ -130,19 +169,31 @@ export function createMetrics({ version, live, bus, droppedLogLines = () => 0 }:
     },
   })
 
+  const eventCounts = new Map<string, ReturnType<typeof socketEvents.labels>>()
+  const eventTimes = new Map<string, ReturnType<typeof eventDuration.labels>>()
+  const socketErrors = new Map<string, ReturnType<typeof errors.labels>>()
+  const dbTimes = new Map<string, ReturnType<typeof dbDuration.labels>>()
+
   return {
     registry,
+    /** `event` is a registered event name or "unknown"; `outcome` is "ok" or an error code. */
     socketEvent(event: string, outcome: string, seconds: number) {
-      socketEvents.labels(event, outcome).inc()
-      eventDuration.labels(event).observe(seconds)
-      if (outcome !== "ok") errors.labels(outcome, "socket").inc()
+      childOf(eventCounts, `${event} ${outcome}`, () => socketEvents.labels(event, outcome)).inc()
+      childOf(eventTimes, event, () => eventDuration.labels(event)).observe(seconds)
+      if (outcome !== "ok") childOf(socketErrors, outcome, () => errors.labels(outcome, "socket")).inc()
     },
     httpRequest(method: string, status: number) {
       httpRequests.labels(method, String(status)).inc()
       if (status >= 400) errors.labels(codeOfStatus(status) ?? `HTTP_${status}`, "http").inc()
     },
     dbQuery(operation: "execute" | "batch", seconds: number, ok: boolean) {
-      dbDuration.labels(operation, ok ? "ok" : "error").observe(seconds)
+      const outcome = ok ? "ok" : "error"
+      childOf(dbTimes, `${operation} ${outcome}`, () => dbDuration.labels(operation, outcome)).observe(
+        seconds,
+      )
+    },
+    loopStall(seconds: number) {
+      loopStalls.observe(seconds)
     },
     clusterLag(seconds: number) {
       clusterLag.observe(seconds)

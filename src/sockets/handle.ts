@@ -63,14 +63,16 @@ export function eventHandler(
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined
       const started = performance.now()
       const done = ops.drain.begin(socket)
-      const fields = {
+      let outcome = "ok"
+      // Built only for a line that is written: with `info` off, an event costs no log fields.
+      const fields = (result: unknown) => ({
         event,
-        outcome: "ok" as string,
+        outcome,
         socketId: socket.id,
         userId: socket.data.user.id,
-        conversationId: conversationOf(args[0]),
-        ms: 0,
-      }
+        conversationId: conversationOf(args[0]) ?? conversationOf(result),
+        ms: elapsed(started),
+      })
       try {
         // Refused, not dropped: the client knows to send it again once reconnected.
         if (ops.drain.draining)
@@ -79,19 +81,17 @@ export function eventHandler(
           })
         const input = parseInput(schema, args[0]) as never
         const result = await within(() => action(input))
-        fields.conversationId ??= conversationOf(result)
         ack?.({ ok: true, ...result })
-        fields.ms = elapsed(started)
-        logger.info(fields, event)
+        if (logger.isLevelEnabled("info")) logger.info(fields(result), event)
       } catch (err) {
         const error: ErrorBody = toErrorBody(err)
         const level = error.code === "INTERNAL" ? "error" : error.code === "FORBIDDEN" ? "warn" : "info"
         refuse(error, event, ack)
-        fields.outcome = error.code
-        fields.ms = elapsed(started)
-        logger[level]({ ...fields, err: level === "error" ? err : undefined }, error.message)
+        outcome = error.code
+        if (logger.isLevelEnabled(level))
+          logger[level]({ ...fields(undefined), err: level === "error" ? err : undefined }, error.message)
       } finally {
-        ops.metrics.socketEvent(event, fields.outcome, (performance.now() - started) / 1000)
+        ops.metrics.socketEvent(event, outcome, (performance.now() - started) / 1000)
         done()
       }
     })
