@@ -7,8 +7,9 @@ import type { FanoutResult } from "./fanout.ts"
 import type { HistoryResult } from "./history.ts"
 import { NOISY_OTHERS_PERCENT } from "./meters.ts"
 import { formatCluster } from "./report-cluster.ts"
+import { formatGoals } from "./report-goals.ts"
 import type { SearchResult } from "./search.ts"
-import type { StartupResult } from "./startup.ts"
+import type { StartupResult, StartupTimes } from "./startup.ts"
 import type { StormResult } from "./storm.ts"
 import type { SyncResult } from "./sync.ts"
 
@@ -24,6 +25,8 @@ function table(header: string[], rows: (string | number | null | undefined)[][])
 /** Server CPU per delivery, in µs: steadier than rates on a shared machine (limit-raw has no server figure). */
 const cpuPerDelivery = (f: FanoutResult) =>
   f.cpuPercent.server === null ? null : Math.round((f.cpuPercent.server * 1e6) / f.deliveriesPerSec) / 100
+
+const startRow = (t: StartupTimes) => [t.runs, t.medianMs, t.minMs, t.maxMs]
 
 const verdict = (r: ScenarioReport) => (r.skipped ? "skipped" : r.ok ? "ok" : "FAILED")
 
@@ -184,7 +187,7 @@ export function formatReports(reports: ScenarioReport[]): string {
   }
   for (const r of reports.filter((x) => x.scenario === "startup" && x.result)) {
     const s = r.result as StartupResult
-    out.push("", "startup (process start to /readyz 200, ms)")
+    out.push("", "startup (process start to /readyz 200, ms; the executable also to /healthz 200)")
     out.push(
       table(
         ["database", "runs", "median", "min", "max"],
@@ -192,6 +195,12 @@ export function formatReports(reports: ScenarioReport[]): string {
           ["fresh dir (migrates)", s.fresh.runs, s.fresh.medianMs, s.fresh.minMs, s.fresh.maxMs],
           ["empty", s.empty.runs, s.empty.medianMs, s.empty.minMs, s.empty.maxMs],
           [`${s.big.messages} messages`, s.big.runs, s.big.medianMs, s.big.minMs, s.big.maxMs],
+          ...("skipped" in s.executable
+            ? [["executable", "skipped", s.executable.skipped, "", ""]]
+            : [
+                ["executable, /healthz", ...startRow(s.executable.healthz)],
+                ["executable, /readyz", ...startRow(s.executable.readyz)],
+              ]),
         ],
       ),
     )
@@ -217,6 +226,7 @@ export function formatReports(reports: ScenarioReport[]): string {
       ),
     )
   }
+  out.push(...formatGoals(reports, table))
   const problems = reports.filter((r) => !r.ok || r.skipped)
   if (problems.length) out.push("")
   for (const r of problems) out.push(`${r.scenario}: ${verdict(r)}: ${r.skipped ?? r.failures.join("; ")}`)

@@ -42,6 +42,8 @@ export async function startServer(
   kind: TargetKind,
   files?: RealServerFiles,
   extraEnv: Record<string, string> = {},
+  /** Another program for the real server (the built executable), and the path whose 200 means up. */
+  how: { cmd?: string[]; upPath?: "/readyz" | "/healthz" } = {},
 ): Promise<Target> {
   const port = freePort()
   // A REDIS_URL in the caller's shell must not turn single-node figures into cluster ones.
@@ -75,7 +77,9 @@ export async function startServer(
   const t0 = performance.now()
   const proc = Bun.spawn({
     // BENCH_SERVER_FLAGS: runtime flags for the real server only (`--cpu-prof-md --cpu-prof-dir=...`).
-    cmd: fdLimitWrapper([process.execPath, ...(kind === "real" ? serverFlags() : []), ENTRY[kind]]),
+    cmd: fdLimitWrapper(
+      how.cmd ?? [process.execPath, ...(kind === "real" ? serverFlags() : []), ENTRY[kind]],
+    ),
     cwd: REPO_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -93,7 +97,7 @@ export async function startServer(
     logTail: () => output.join("").slice(-2000),
   }
   try {
-    await waitReady(url, proc, 60_000)
+    await waitReady(url, proc, 60_000, how.upPath)
   } catch (err) {
     await target.stop()
     throw new Error(
@@ -106,20 +110,25 @@ export async function startServer(
 
 const serverFlags = () => (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean)
 
-async function waitReady(url: string, proc: Subprocess, timeoutMs: number): Promise<void> {
+async function waitReady(
+  url: string,
+  proc: Subprocess,
+  timeoutMs: number,
+  path: "/readyz" | "/healthz" = "/readyz",
+): Promise<void> {
   const deadline = performance.now() + timeoutMs
   while (performance.now() < deadline) {
     if (proc.exitCode !== null || proc.signalCode !== null)
       throw new Error(`exited with ${proc.exitCode ?? proc.signalCode}`)
     try {
-      const res = await fetch(`${url}/readyz`)
+      const res = await fetch(`${url}${path}`)
       if (res.status === 200) return
     } catch {
       // not listening yet
     }
     await sleep(2)
   }
-  throw new Error(`no 200 from /readyz within ${timeoutMs}ms`)
+  throw new Error(`no 200 from ${path} within ${timeoutMs}ms`)
 }
 
 async function stopProcess(proc: Subprocess): Promise<void> {

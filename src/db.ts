@@ -5,7 +5,10 @@ import { type Client, createClient } from "@libsql/client"
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
 import { embeddedMigrations } from "../db/migrations.ts"
 import * as schema from "../db/schema.ts"
+import { localPath } from "./dbPath.ts"
 import { reuseStatements } from "./statementCache.ts"
+
+export { localPath }
 
 export type Db = LibSQLDatabase<typeof schema> & { $client: Client }
 
@@ -50,13 +53,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   await migrate(client)
   const db = drizzle(client, { schema })
   return { db, client, close: () => client.close() }
-}
-
-/** The file path of a `file:` URL, or undefined for an in-memory database. */
-export function localPath(url: string): string | undefined {
-  const rest = url.slice("file:".length).replace(/^\/\/(?=\/)/, "")
-  if (rest === "" || rest.startsWith(":memory:")) return undefined
-  return rest.split("?")[0]
 }
 
 /** Applies pending migrations in one batch; compatible with drizzle-kit's own migrations table. */

@@ -7,6 +7,7 @@ import type { ChatServer } from "./contract.ts"
 import { type Database, localPath, openDatabase } from "./db.ts"
 import { createApp } from "./http/app.ts"
 import { timeDatabase } from "./ops/dbTiming.ts"
+import { type Listener, listen, PING_INTERVAL_MS } from "./ops/listener.ts"
 import { createLogger, droppedLines, type Logger } from "./ops/logger.ts"
 import { type LoopStalls, monitorLoopStalls } from "./ops/loopStall.ts"
 import { createMemoryRelief } from "./ops/memoryRelief.ts"
@@ -54,6 +55,8 @@ export interface RunningServer {
 
 export interface ServerOptions {
   logger?: Logger
+  /** The port, bound already (cli/run.ts binds it before loading this module); bound here otherwise. */
+  listener?: Listener
 }
 
 /** How long another node's membership may be trusted from the cache, should an invalidation be lost. */
@@ -63,6 +66,17 @@ const UPLOAD_SWEEP_EVERY_MS = 60 * 60 * 1000
 
 /** Starts a Causerie server with `config`; `config.port` 0 picks a free port. */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  // Bound first: /healthz answers while the rest starts (ops/listener.ts).
+  const listener = options.listener ?? listen(config)
+  try {
+    return await build(config, options, listener)
+  } catch (err) {
+    listener.stop()
+    throw err
+  }
+}
+
+async function build(config: Config, options: ServerOptions, listener: Listener): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel)
   const { secret } = resolveJwtSecret(config.jwtSecret, config.dataDir)
   const database = await openDatabase({
@@ -132,6 +146,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   // CORS for the handshake belongs to the engine: Socket.IO's own option is ignored once bound to it.
   const engine = new Engine({
     path: "/socket.io/",
+    pingInterval: PING_INTERVAL_MS,
     maxHttpBufferSize: config.maxHttpBufferSize,
     cors: config.corsOrigins.length
       ? { origin: config.corsOrigins.includes("*") ? true : config.corsOrigins, credentials: true }
@@ -172,27 +187,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const serveMetrics = metricsEndpoint(metrics, config.metricsToken)
   const detach = attachSockets(io, services, logger, config, { metrics, drain })
 
-  const { websocket, idleTimeout } = engine.handler()
-  const server: Server<unknown> = Bun.serve({
-    port: config.port,
-    hostname: config.host,
-    idleTimeout,
+  const server = listener.server
+  listener.attach({
     // The API documents' page: Bun bundles it (and `bun build --compile` embeds it), so it needs no network.
     // The web client's page at each of its routes (src/web/appRoutes.ts).
     routes: { "/docs": docsPage, ...appRoutes },
-    // Production bundling of the page (no hot reload, no dev overlay), from source as from the executable.
-    development: false,
-    // Huge bodies are cut before they are buffered; up to this size the engine and the API answer
-    // an oversized one with their own error (the API: PAYLOAD_TOO_LARGE). Uploads stream past
-    // MAX_HTTP_BUFFER_SIZE up to their own limit, counted as they come (stores/uploads/receive.ts).
-    maxRequestBodySize: Math.max(
-      1024 * 1024,
-      4 * config.maxHttpBufferSize,
-      config.uploads.maxBytes + 64 * 1024,
-    ),
-    // A client that stops reading would otherwise lose frames silently once its buffer is full;
-    // closed, it reconnects and pages the history for what it missed.
-    websocket: { ...websocket, closeOnBackpressureLimit: true },
+    websocket: engine.handler().websocket,
     // The engine answers 404 outside its own path, so route by path here.
     fetch(req, srv) {
       const url = new URL(req.url)

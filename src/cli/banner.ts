@@ -2,7 +2,7 @@
 import { type NetworkInterfaceInfo, networkInterfaces } from "node:os"
 import { resolve } from "node:path"
 import type { Config } from "../config.ts"
-import { localPath } from "../db.ts"
+import { localPath } from "../dbPath.ts"
 
 const SECRET_PARAM = /token|password|secret|key/i
 

@@ -5,11 +5,11 @@
 import { parseArgs } from "node:util"
 import type { Declaration } from "../config/settings.ts"
 import { type Config, ConfigError, loadConfig, SETTING_NAMES, SETTINGS } from "../config.ts"
-import { createLogger } from "../ops/logger.ts"
+import { listen } from "../ops/listener.ts"
+import type { Logger } from "../ops/logger.ts"
 import { VERSION } from "../ops/version.ts"
-import { createServer, type RunningServer } from "../server.ts"
+import type { RunningServer } from "../server.ts"
 import { networkUrls, startupBanner } from "./banner.ts"
-import { auditExportCommand, migrateCommand, userCreateCommand } from "./commands.ts"
 import { failureLine } from "./failure.ts"
 import type { CliIO } from "./io.ts"
 
@@ -79,6 +79,8 @@ export async function runCli(
     const config = loadConfig({ ...env, ...flagsAsEnv(values) })
     try {
       if (command === "serve") return { server: await serve(config, io), config }
+      // Loaded on demand, as the server is: what one command needs is not loaded for another.
+      const { auditExportCommand, migrateCommand, userCreateCommand } = await import("./commands.ts")
       if (command === "migrate") return done(await migrateCommand(config, io))
       if (command === "audit export") return done(await auditExportCommand(config, io, Number(after)))
       const options = { email: values.email!, displayName: values["display-name"], admin: values.admin }
@@ -108,8 +110,21 @@ const done = (exitCode: number): CliResult => ({ exitCode })
 
 async function serve(config: Config, io: CliIO): Promise<RunningServer> {
   const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && io.isTTY)
-  const logger = createLogger(config.logLevel, { pretty })
-  const server = await createServer(config, { logger })
+  // The port first, then the server's modules: /healthz answers while they load and the server starts.
+  const listener = listen(config)
+  let server: RunningServer
+  let logger: Logger
+  try {
+    const [{ createServer }, { createLogger }] = await Promise.all([
+      import("../server.ts"),
+      import("../ops/logger.ts"),
+    ])
+    logger = createLogger(config.logLevel, { pretty })
+    server = await createServer(config, { logger, listener })
+  } catch (err) {
+    listener.stop()
+    throw err
+  }
   const { fields, message } = startupBanner(config, {
     url: server.url,
     version: VERSION,
