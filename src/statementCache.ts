@@ -13,6 +13,7 @@ const PER_CONNECTION = 256
 
 interface CachedStatement {
   pluckMode: boolean
+  columns(): unknown[]
 }
 type Prepare = (this: object, sql: string) => CachedStatement
 type Close = (this: object) => void
@@ -51,6 +52,14 @@ export function reuseStatements(): void {
     }
     counts.misses++
     const fresh = prepare.call(this, sql)
+    // The client asks twice per run, each a native call; a statement's columns are fixed once it is
+    // prepared (our SQL names its columns, and the schema changes only at start, before the queries).
+    const columns = fresh.columns.bind(fresh)
+    let known: unknown[] | undefined
+    fresh.columns = () => {
+      known ??= columns()
+      return known
+    }
     cache.set(sql, fresh)
     if (cache.size > PER_CONNECTION) cache.delete(cache.keys().next().value as string)
     return fresh

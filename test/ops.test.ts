@@ -118,6 +118,10 @@ describe("/metrics", () => {
     ).toBeGreaterThan(0)
     expect(sample(text, "process_resident_memory_bytes")).toBeGreaterThan(0)
     expect(sample(text, `causerie_build_info{version="${VERSION}"}`)).toBe(1)
+    // The event loop is watched; the per-heap-space figures, a walk of the whole heap under Bun, are not taken.
+    expect(sample(text, "causerie_event_loop_stall_seconds_count")).toBeGreaterThan(0)
+    expect(text).toContain("causerie_event_loop_max_stall_seconds")
+    expect(text).not.toContain("nodejs_heap_space_size")
 
     a!.close()
     const deadline = Date.now() + 5000
