@@ -38,9 +38,18 @@ export interface DomainEvents {
 
 type Listener<T> = (payload: T) => void
 
-/** A tiny typed publish/subscribe; listeners run synchronously, in subscription order. */
+/** One event of a spread publication; `done` runs once it has gone out. */
+type Queued<Events> = { name: keyof Events; payload: unknown; done?: () => void }
+
+/**
+ * A tiny typed publish/subscribe; listeners run synchronously, in subscription order, and events go
+ * out in the order they were emitted. `spread` publishes many without holding one turn of the event
+ * loop for all of them; an `emit` meanwhile waits behind them, so that order still holds.
+ */
 export class EventBus<Events extends object = DomainEvents> {
   readonly #listeners = new Map<keyof Events, Listener<never>[]>()
+  readonly #backlog: Queued<Events>[] = []
+  #draining = false
 
   on<K extends keyof Events>(name: K, listener: Listener<Events[K]>): () => void {
     const list = this.#listeners.get(name) ?? []
@@ -54,6 +63,41 @@ export class EventBus<Events extends object = DomainEvents> {
   }
 
   emit<K extends keyof Events>(name: K, payload: Events[K]): void {
+    if (this.#backlog.length > 0) this.#backlog.push({ name, payload })
+    else this.#deliver(name, payload)
+  }
+
+  /**
+   * Publishes `payloads` as `name` in order, `perTurn` at a time, each slice on a turn of the event
+   * loop of its own (the first on the next one); resolves once the last has gone out.
+   */
+  spread<K extends keyof Events>(name: K, payloads: Events[K][], perTurn: number): Promise<void> {
+    if (payloads.length === 0) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      for (const [i, payload] of payloads.entries())
+        this.#backlog.push({ name, payload, done: i === payloads.length - 1 ? resolve : undefined })
+      if (!this.#draining) void this.#drain(perTurn)
+    })
+  }
+
+  async #drain(perTurn: number): Promise<void> {
+    this.#draining = true
+    while (this.#backlog.length > 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      for (const event of this.#backlog.splice(0, perTurn)) {
+        try {
+          this.#deliver(event.name, event.payload as never)
+        } catch {
+          // A listener's failure (a broadcast to a closed socket, say) must not hold back the events
+          // behind it, nor stop this loop.
+        }
+        event.done?.()
+      }
+    }
+    this.#draining = false
+  }
+
+  #deliver<K extends keyof Events>(name: K, payload: Events[K]): void {
     for (const listener of this.#listeners.get(name) ?? []) (listener as Listener<Events[K]>)(payload)
   }
 }

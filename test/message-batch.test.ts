@@ -1,7 +1,9 @@
 import { expect, test } from "bun:test"
 import type { Message } from "../src/contract.ts"
+import { EventBus } from "../src/events.ts"
 import { batchStatements, CHUNK_ROWS, type NewMessage } from "../src/services/messageBatch.ts"
-import { createMessageWriter, PUBLISH_SLICE } from "../src/services/messageWriter.ts"
+import { PUBLISH_SLICE } from "../src/services/messageService.ts"
+import { createMessageWriter } from "../src/services/messageWriter.ts"
 import { createConversation, signUp, type TestUser } from "./helpers/clients.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
 
@@ -39,8 +41,12 @@ test("one batch across chunks and publish slices keeps every conversation's seq 
   const lastSeq = (id: number) =>
     h.query<{ last_seq: number }>("SELECT last_seq FROM conversations WHERE id = ?", id)[0]!.last_seq
   const startSeq = ids.map(lastSeq)
-  const slices: Message[][] = []
-  const writer = createMessageWriter(h.server.database.db, (messages) => slices.push(messages))
+  const bus = new EventBus()
+  const heard: Message[] = []
+  bus.on("message_created", (message) => heard.push(message))
+  const writer = createMessageWriter(h.server.database.db, (messages) =>
+    bus.spread("message_created", messages, PUBLISH_SLICE),
+  )
 
   // Queued in one turn, so one transaction; interleaved so every chunk holds all three conversations.
   const total = 150
@@ -48,9 +54,6 @@ test("one batch across chunks and publish slices keeps every conversation's seq 
   const stored = await Promise.all(sent.map((r) => writer.write(r)))
 
   expect(stored.map((m) => m.text)).toEqual(sent.map((r) => r.text))
-  expect(slices.length).toBe(Math.ceil(total / PUBLISH_SLICE))
-  expect(slices.every((s) => s.length <= PUBLISH_SLICE)).toBe(true)
-  const heard = slices.flat()
   expect(heard.map((m) => m.id)).toEqual(stored.map((m) => m.id))
   for (const [k, id] of ids.entries()) {
     const mine = heard.filter((m) => m.conversationId === id)
@@ -72,4 +75,24 @@ test("one batch across chunks and publish slices keeps every conversation's seq 
     expect(pointer[0]!.read_seq).toBe(mine.at(-1)!.seq)
   }
   await writer.flush()
+})
+
+test("a spread publication goes out a slice per turn, and an event emitted meanwhile waits behind it", async () => {
+  const bus = new EventBus<{ tick: number }>()
+  const heard: number[] = []
+  bus.on("tick", (n) => heard.push(n))
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+  const done = bus.spread("tick", [1, 2, 3, 4, 5], 2)
+  bus.emit("tick", 6)
+  expect(heard).toEqual([])
+  await turn()
+  expect(heard).toEqual([1, 2])
+  await turn()
+  expect(heard).toEqual([1, 2, 3, 4])
+  await done
+  await turn()
+  expect(heard).toEqual([1, 2, 3, 4, 5, 6])
+  // Once the backlog is gone, an event goes out at once again.
+  bus.emit("tick", 7)
+  expect(heard.at(-1)).toBe(7)
 })

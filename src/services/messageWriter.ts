@@ -22,16 +22,13 @@ interface Pending {
 }
 
 const MAX_BATCH = 512
-/** Messages published per turn of the event loop: at rooms of 10, about 640 deliveries. */
-export const PUBLISH_SLICE = 64
-
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * Queues inserts and commits them in batches; `publish` hears every committed batch's messages
- * in seq order, a slice at a time after the commit, each before its `write`s resolve.
+ * in seq order after the commit; `write` resolves with the stored message once `publish` is done.
  */
-export function createMessageWriter(db: Db, publish: (messages: Message[]) => void) {
+export function createMessageWriter(db: Db, publish: (messages: Message[]) => Promise<void> | void) {
   let queue: Pending[] = []
   let running: Promise<void> | undefined
   const client = db.$client
@@ -67,15 +64,8 @@ export function createMessageWriter(db: Db, publish: (messages: Message[]) => vo
       const fresh = { editedAt: null, deletedAt: null, deletedBy: null, reactions: [], replyTo }
       return toMessage({ ...p.row, ...stored[i]!, ...fresh }, p.row.sender)
     })
-    // A full batch is thousands of deliveries: published a slice at a time, with a turn of the event
-    // loop between slices so that no turn holds them all. Slices go out in order, and the next batch
-    // waits for this one, so members still hear each conversation in seq order.
-    for (let start = 0; start < batch.length; start += PUBLISH_SLICE) {
-      if (start > 0) await nextTurn()
-      const end = Math.min(start + PUBLISH_SLICE, batch.length)
-      publish(committed.slice(start, end))
-      for (let i = start; i < end; i++) batch[i]!.resolve(committed[i]!)
-    }
+    await publish(committed)
+    for (const [i, p] of batch.entries()) p.resolve(committed[i]!)
   }
 
   async function drain(): Promise<void> {
