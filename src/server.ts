@@ -84,6 +84,8 @@ async function build(config: Config, options: ServerOptions, listener: Listener)
     authToken: config.databaseAuthToken,
     synchronous: config.databaseSynchronous,
   })
+  // A turn for /healthz between opening (and migrating) the database and building the rest.
+  await new Promise<void>((resolve) => setImmediate(resolve))
   // Several nodes share Redis: broadcasts, rate limits and membership changes go through it.
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined
   const services = createServices({

@@ -111,16 +111,20 @@ const done = (exitCode: number): CliResult => ({ exitCode })
 async function serve(config: Config, io: CliIO): Promise<RunningServer> {
   const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && io.isTTY)
   // The port first, then the server's modules: /healthz answers while they load and the server starts.
+  // Each load below runs in one go, so a turn of the event loop between them lets a probe through.
   const listener = listen(config)
+  const load = async <T>(step: () => Promise<T>): Promise<T> => {
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    return step()
+  }
   let server: RunningServer
   let logger: Logger
   try {
-    const [{ createServer }, { createLogger }] = await Promise.all([
-      import("../server.ts"),
-      import("../ops/logger.ts"),
-    ])
+    const { createLogger } = await load(() => import("../ops/logger.ts"))
+    await load(() => import("../db.ts"))
+    const { createServer } = await load(() => import("../server.ts"))
     logger = createLogger(config.logLevel, { pretty })
-    server = await createServer(config, { logger, listener })
+    server = await load(() => createServer(config, { logger, listener }))
   } catch (err) {
     listener.stop()
     throw err
