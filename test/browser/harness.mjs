@@ -17,6 +17,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
 } from "node:fs"
 import { createServer as createNetServer } from "node:net"
 import { tmpdir } from "node:os"
@@ -60,7 +61,7 @@ function sourceHash() {
 export async function buildExecutable() {
   const dir = join(tmpdir(), `causerie-browser-${sourceHash()}`)
   const bin = join(dir, "causerie")
-  if (existsSync(bin)) return bin
+  if (existsSync(bin)) return used(bin)
   mkdirSync(dir, { recursive: true })
   const lock = join(dir, "building")
   let fd
@@ -70,7 +71,7 @@ export async function buildExecutable() {
       break
     } catch {
       // Another test file is building: wait for its result, or take over a lock left by a killed build.
-      if (existsSync(bin)) return bin
+      if (existsSync(bin)) return used(bin)
       if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 180_000)
         rmSync(lock, { force: true })
       await sleep(250)
@@ -94,13 +95,27 @@ export async function buildExecutable() {
   }
 }
 
-/** Removes the executables built for earlier states of the sources (about 120 MB each), unless one is building. */
+/** Marks a build as used now, so that another checkout's run does not take it for an old one. */
+function used(bin) {
+  const now = new Date()
+  utimesSync(bin, now, now)
+  return bin
+}
+
+/** How long a build nobody used is kept: another checkout (a second worktree) may be testing with it. */
+const UNUSED_BUILD_MS = 60 * 60 * 1000
+
+/**
+ * Removes the executables built for earlier states of the sources (about 120 MB each) once unused for an
+ * hour, unless one is building: removing one at once broke a run of another checkout in the middle.
+ */
 function forgetOlderBuilds(current) {
   for (const name of readdirSync(tmpdir())) {
     const dir = join(tmpdir(), name)
     if (!name.startsWith("causerie-browser-") || name.startsWith("causerie-browser-data-") || dir === current)
       continue
-    if (existsSync(join(dir, "causerie")) && !existsSync(join(dir, "building")))
+    const bin = statSync(join(dir, "causerie"), { throwIfNoEntry: false })
+    if (bin && Date.now() - bin.mtimeMs > UNUSED_BUILD_MS && !existsSync(join(dir, "building")))
       rmSync(dir, { recursive: true, force: true })
   }
 }
