@@ -1,11 +1,25 @@
 /** The header every signed-in screen shares: navigation, theme, language, sign out. */
 import type { ComponentChildren } from "preact"
+import { http } from "./core/api.ts"
 import { type Lang, lang, setLang, t } from "./core/i18n.ts"
 import { Moon } from "./core/icons.tsx"
 import { followLink, path } from "./core/router.ts"
 import { signOut } from "./core/session.ts"
 import { me } from "./core/state.ts"
 import { theme, toggleTheme } from "./core/theme.ts"
+
+/** Shows the language chosen and saves it to the profile, so that it follows the person to other browsers. */
+function chooseLang(next: Lang): void {
+  setLang(next)
+  http.updateMe({ locale: next }).then(
+    (user) => {
+      if (me.value) me.value = user
+    },
+    () => {
+      // Kept in this browser (localStorage) if the server could not be told.
+    },
+  )
+}
 
 export function Shell({ children }: { children: ComponentChildren }) {
   const current = path.value
@@ -48,7 +62,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
             <span class="sr-only">{t("nav.language")}</span>
             <select
               value={lang.value}
-              onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}
+              onChange={(e) => chooseLang((e.currentTarget as HTMLSelectElement).value as Lang)}
             >
               <option value="en" lang="en">
                 EN

@@ -1,7 +1,8 @@
 /**
  * t(key): the words of the interface in English and French. Each module registers its own
  * dictionary (`addWords`), so a screen brings its strings without touching anyone else's file.
- * The language comes from navigator.language, can be switched (`setLang`), and is remembered.
+ * The language comes from navigator.language, can be switched (`setLang`), and is remembered; once
+ * signed in, the profile's `locale` wins (`applyLocale`), so a choice follows the person to any browser.
  */
 import { signal } from "@preact/signals"
 
@@ -24,6 +25,18 @@ export function setLang(next: Lang): void {
   lang.value = next
   localStorage.setItem(STORED, next)
   document.documentElement.lang = next
+}
+
+/** The language of a profile's `locale` (a language tag), when the interface has it. */
+export const langOf = (locale: string | null | undefined): Lang | undefined => {
+  const primary = locale?.toLowerCase().split("-")[0]
+  return primary === "en" || primary === "fr" ? primary : undefined
+}
+
+/** Shows the profile's language, if it has one the interface speaks. */
+export function applyLocale(locale: string | null | undefined): void {
+  const chosen = langOf(locale)
+  if (chosen && chosen !== lang.value) setLang(chosen)
 }
 
 /** Adds words; a key defined twice keeps the last definition. */

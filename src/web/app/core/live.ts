@@ -8,6 +8,7 @@ import type { ChatEvent } from "../../../../client/events.ts"
 import { connect } from "../../../../client/index.ts"
 import type { OwnUser } from "../../../contract.ts"
 import { CauserieError, http } from "./api.ts"
+import { applyLocale } from "./i18n.ts"
 import { notifyMessage } from "./notify.ts"
 import { flushOutbox, outbox } from "./outbox.ts"
 import { navigate } from "./router.ts"
@@ -184,6 +185,7 @@ function onEvent(event: ChatEvent): void {
 /** Starts the session for `user`: the socket, the list, the queued messages. */
 export function startSession(user: OwnUser): void {
   me.value = user
+  applyLocale(user.locale)
   if (chat.value) return
   status.value = "connecting"
   // The cookie authenticates the handshake (same origin): no token in the page.
