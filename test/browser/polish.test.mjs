@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict"
 import { after, before, describe, test } from "node:test"
+import { crc32, deflateSync } from "node:zlib"
 import { api, launchBrowser, newContext, register, signInContext, startServer } from "./harness.mjs"
 
 let server
@@ -63,3 +64,139 @@ describe("the language saved in the profile", () => {
     noDialogsOrErrors()
   })
 })
+
+/** A plain grey PNG of `width` by `height` pixels. */
+function png(width, height) {
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(data.length)
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data])
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(body))
+    return Buffer.concat([length, body, crc])
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header.set([8, 0, 0, 0, 0], 8) // 8-bit greyscale
+  const rows = Buffer.alloc((width + 1) * height, 0x80)
+  for (let y = 0; y < height; y++) rows[y * (width + 1)] = 0
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ])
+}
+
+/** Uploads an image over HTTP and sends it in a message: the upload's id. */
+async function sendImage(account, conversationId, name) {
+  const res = await fetch(`${server.url}/api/uploads?name=${name}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${account.token}`, "content-type": "image/png" },
+    body: png(600, 400),
+  })
+  if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`)
+  const { upload } = await res.json()
+  await api(server, account, "POST", `/api/conversations/${conversationId}/messages`, {
+    attachments: [{ id: upload.id }],
+  })
+  return upload.id
+}
+
+/** Holds the page's requests for one upload until `release()`. */
+async function holdUpload(page, id) {
+  let release
+  const released = new Promise((resolve) => {
+    release = resolve
+  })
+  await page.route(`**/api/uploads/${id}`, async (route) => {
+    await released
+    await route.continue()
+  })
+  return release
+}
+
+const fromBottom = (page) =>
+  page
+    .getByRole("log", { name: "Messages" })
+    .evaluate((box) => box.scrollHeight - box.scrollTop - box.clientHeight)
+
+const scrollTop = (page) => page.getByRole("log", { name: "Messages" }).evaluate((box) => box.scrollTop)
+
+/** Waits for the image named `name` in the log to be drawn (its natural size known). */
+async function drawn(page, name) {
+  const image = page.getByRole("log", { name: "Messages" }).getByRole("img", { name })
+  await page.waitForFunction((img) => img.complete && img.naturalWidth === 600, await image.elementHandle())
+}
+
+describe("the message log and images that load late", () => {
+  test("an image drawn after the first scroll keeps the log at the newest message; a reader of older messages stays put", async () => {
+    const alice = await register(server, "Alice Pinned")
+    const bob = await register(server, "Bob Reader")
+    const { id } = await api(server, alice, "POST", "/api/conversations", {
+      type: "direct",
+      participantIds: [bob.user.id],
+    })
+    for (let i = 1; i <= 20; i++)
+      await api(server, alice, "POST", `/api/conversations/${id}/messages`, { text: `line ${i}` })
+    const first = await sendImage(alice, id, "late.png")
+
+    const context = await newContext(browser, server)
+    contexts.push(context)
+    await signInContext(context, server, bob)
+    const page = await context.newPage()
+    const release = await holdUpload(page, first)
+    await page.goto(`/c/${id}`)
+    const log = page.getByRole("log", { name: "Messages" })
+    await log.getByRole("img", { name: "late.png" }).waitFor({ state: "attached" })
+    await page.waitForFunction(() => {
+      const box = document.querySelector('[role="log"]')
+      return (
+        box && box.scrollHeight > box.clientHeight && box.scrollHeight - box.scrollTop - box.clientHeight < 2
+      )
+    })
+    release()
+    await drawn(page, "late.png")
+    // The image grew the log by its height: the newest message is still in view, the log at its bottom.
+    await page.waitForFunction(
+      () => {
+        const box = document.querySelector('[role="log"]')
+        return box.scrollHeight - box.scrollTop - box.clientHeight < 2
+      },
+      undefined,
+      { timeout: 5000 },
+    )
+
+    // Bob scrolls up to read; an image that arrives and is drawn then does not move what he reads.
+    await log.evaluate((box) => {
+      box.scrollTop = box.scrollHeight - box.clientHeight - 400
+    })
+    await page.waitForFunction(() => {
+      const box = document.querySelector('[role="log"]')
+      return box.scrollHeight - box.scrollTop - box.clientHeight > 300
+    })
+    const reading = await scrollTop(page)
+    const second = await sendImageHeld(page, alice, id)
+    await log.getByRole("img", { name: "later.png" }).waitFor({ state: "attached" })
+    second.release()
+    await drawn(page, "later.png")
+    assert.equal(await scrollTop(page), reading)
+    assert.ok((await fromBottom(page)) > 300)
+    noDialogsOrErrors()
+  })
+})
+
+/** Sends an image whose download the page holds: the route is set before the message is sent. */
+async function sendImageHeld(page, account, conversationId) {
+  let release
+  const released = new Promise((resolve) => {
+    release = resolve
+  })
+  await page.route("**/api/uploads/*", async (route) => {
+    await released
+    await route.continue()
+  })
+  await sendImage(account, conversationId, "later.png")
+  return { release }
+}

@@ -274,6 +274,31 @@ export function ConversationView({ id }: { id: number }) {
     } else if (stickToBottom.current) box.scrollTop = box.scrollHeight
   }, [messages.value, outbox.value])
 
+  // What loads after the first scroll (an image, a video's size) grows the log: a reader at the bottom stays
+  // there; one who scrolled up to read older messages is left where they are.
+  useEffect(() => {
+    const box = scroller.current
+    if (!box) return
+    const pin = () => {
+      if (stickToBottom.current && keepFromBottom.current === null) box.scrollTop = box.scrollHeight
+    }
+    const scrolled = () => {
+      stickToBottom.current = box.scrollHeight - box.scrollTop - box.clientHeight < NEAR_BOTTOM_PX
+    }
+    const resized = typeof ResizeObserver === "function" ? new ResizeObserver(pin) : null
+    resized?.observe(box)
+    box.addEventListener("scroll", scrolled, { passive: true })
+    // load and loadedmetadata do not bubble: heard while they go down to the image or video.
+    box.addEventListener("load", pin, true)
+    box.addEventListener("loadedmetadata", pin, true)
+    return () => {
+      resized?.disconnect()
+      box.removeEventListener("scroll", scrolled)
+      box.removeEventListener("load", pin, true)
+      box.removeEventListener("loadedmetadata", pin, true)
+    }
+  }, [])
+
   useEffect(() => {
     markRead()
   }, [messages.value.length, item.value?.lastSeq])
