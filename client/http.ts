@@ -15,6 +15,7 @@ import type {
   MuteState,
   OwnUser,
   RegisterBody,
+  RegistrationInfo,
   ResetPasswordBody,
   Session,
 } from "../src/contract.ts"
@@ -77,6 +78,8 @@ export function createHttp({ url, token: initial, fetch: fetchFn = globalThis.fe
     get token() {
       return token
     },
+    /** Whether registering is open, by invite or closed. */
+    registration: () => call<RegistrationInfo>("GET", "/api/auth/registration"),
     register: async (body: RegisterBody) => keep(await call<Session>("POST", "/api/auth/register", body)),
     login: async (body: LoginBody) => keep(await call<Session>("POST", "/api/auth/login", body)),
     logout: async () => {

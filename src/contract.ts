@@ -40,6 +40,7 @@ export type EventsPage = z.output<typeof wire.eventsPage>
 export type SyncResult = z.output<typeof wire.syncResult>
 export type ParticipantPointers = z.output<typeof wire.participantPointers>
 export type Session = z.output<typeof wire.session>
+export type RegistrationInfo = z.output<typeof wire.registrationInfo>
 export type HistoryPage = z.output<typeof wire.historyPage>
 export type AdminUser = z.output<typeof people.adminUser>
 export type AdminUsersPage = z.output<typeof people.adminUsersPage>

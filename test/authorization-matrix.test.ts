@@ -158,6 +158,7 @@ interface SocketOp extends Op {
 
 let fresh = 0
 const HTTP_OPS: HttpOp[] = [
+  { name: "GET /api/auth/registration", rule: "public", okStatus: 200, pure: true },
   {
     name: "POST /api/auth/register",
     rule: "public",

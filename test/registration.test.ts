@@ -154,3 +154,21 @@ test("REGISTRATION=open (the default): anyone registers; an invite token is not 
     await open.stop()
   }
 })
+
+test("GET /api/auth/registration says the mode to anyone, before they try: open, invite or closed", async () => {
+  const mode = async (server: { url: string }) => {
+    const res = await fetch(`${server.url}/api/auth/registration`)
+    expect(res.status).toBe(200)
+    return res.json()
+  }
+  expect(await mode(h)).toEqual({ mode: "invite" })
+  const open = await startTestServer()
+  const closed = await startTestServer({ REGISTRATION: "closed" })
+  try {
+    expect(await mode(open)).toEqual({ mode: "open" })
+    expect(await mode(closed)).toEqual({ mode: "closed" })
+  } finally {
+    await open.stop()
+    await closed.stop()
+  }
+})

@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie"
 import { z } from "zod"
 import type { Config } from "../config.ts"
 import { changePasswordInput, loginInput, registerInput } from "../schemas/inputs.ts"
-import { session } from "../schemas/wire.ts"
+import { registrationInfo, session } from "../schemas/wire.ts"
 import { target } from "../services/audit.ts"
 import type { Services } from "../services/index.ts"
 import { toOwnUser, type UserRow } from "../services/userService.ts"
@@ -42,6 +42,21 @@ export function authRoutes(services: Services, config: Config) {
     })
     return { user: toOwnUser(user), token }
   }
+
+  app.get(
+    "/auth/registration",
+    describe({
+      tag: "Accounts",
+      summary: "Who may register",
+      description:
+        "REGISTRATION as it is now: `open` (anyone), `invite` (with an admin's `inviteToken`) or `closed` " +
+        "(nobody over HTTP), so that a sign-up form can say so before anyone types.",
+      auth: false,
+      ok: { 200: ["The registration mode", registrationInfo] },
+      errors: [...cookieRoute],
+    }),
+    (c) => c.json({ mode: config.registration }),
+  )
 
   app.post(
     "/auth/register",

@@ -176,5 +176,8 @@ export const syncResult = z.object({
 /** Register, login and password change: the user and a fresh token (also set as the `token` cookie). */
 export const session = z.object({ user: ownUser, token: z.string() })
 
+/** GET /api/auth/registration: who may register right now (REGISTRATION), for a sign-up form to say so first. */
+export const registrationInfo = z.object({ mode: z.enum(["open", "invite", "closed"]) })
+
 /** A page of history, newest first; `nextBefore` is the next page's `before`, null at the oldest end. */
 export const historyPage = z.object({ messages: z.array(message), nextBefore: z.number().nullable() })

@@ -200,3 +200,40 @@ async function sendImageHeld(page, account, conversationId) {
   await sendImage(account, conversationId, "later.png")
   return { release }
 }
+
+describe("the sign-up form follows REGISTRATION", () => {
+  test("open: no invite code asked; invite: the invite code asked for; closed: a clear message and no form", async () => {
+    const context = await newContext(browser, server)
+    contexts.push(context)
+    const page = await context.newPage()
+    const answered = page.waitForResponse("**/api/auth/registration")
+    await page.goto("/signup")
+    await page.getByRole("heading", { name: "Sign up" }).waitFor()
+    assert.equal((await (await answered).json()).mode, "open")
+    // Once the server said the mode, an open server asks for no invite code.
+    await page.getByLabel("Invite code").waitFor({ state: "detached", timeout: 5000 })
+    await page.getByRole("button", { name: "Sign up" }).waitFor()
+
+    const byInvite = await startServer({ REGISTRATION: "invite" })
+    const closed = await startServer({ REGISTRATION: "closed" })
+    try {
+      const invitePage = await (await newContext(browser, byInvite)).newPage()
+      await invitePage.goto("/signup")
+      await invitePage.getByLabel("Invite code").waitFor()
+      assert.equal(await invitePage.getByLabel("Invite code").getAttribute("required"), "")
+
+      const closedContext = await newContext(browser, closed)
+      const closedPage = await closedContext.newPage()
+      await closedPage.goto("/signup")
+      await closedPage.getByText("Registration is closed on this server").waitFor()
+      assert.equal(await closedPage.getByRole("button", { name: "Sign up" }).count(), 0)
+      assert.equal(await closedPage.getByLabel("Email").count(), 0)
+      await closedPage.getByRole("link", { name: "Sign in" }).waitFor()
+      assert.deepEqual(closedContext.pageErrors, [])
+    } finally {
+      await byInvite.close()
+      await closed.close()
+    }
+    noDialogsOrErrors()
+  })
+})

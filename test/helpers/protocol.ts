@@ -28,6 +28,7 @@ export const EVENTS: [string, string[]][] = [
 
 /** "METHOD /path" and the body keys each route reads. */
 export const ROUTES: [string, string[]][] = [
+  ["GET /api/auth/registration", []],
   ["POST /api/auth/register", ["email", "password", "displayName", "inviteToken"]],
   ["POST /api/auth/login", ["email", "password"]],
   ["POST /api/auth/logout", []],

@@ -1,10 +1,13 @@
 /**
  * Sign in (/signin), sign up (/signup) and invite links (/invite/:code, which sign up with the
- * invite's token). Whether registration is open, by invite or closed is the server's to say: its
- * refusal (403 with the reason) is shown as it comes.
+ * invite's token). Whether registration is open, by invite or closed is the server's to say
+ * (GET /api/auth/registration): the invite code is asked for only when needed, and a closed server says
+ * so instead of a form; a refusal (403 with the reason) is still shown as it comes.
  */
 import { useSignal } from "@preact/signals"
-import { CauserieError, messageOf } from "../core/api.ts"
+import { useEffect } from "preact/hooks"
+import type { RegistrationInfo } from "../../../contract.ts"
+import { CauserieError, http, messageOf } from "../core/api.ts"
 import { addWords, t } from "../core/i18n.ts"
 import { followLink, navigate, query } from "../core/router.ts"
 import { signIn, signUp } from "../core/session.ts"
@@ -22,6 +25,7 @@ addWords({
     "auth.invited": "You were invited to Causerie: choose your account.",
     "auth.passwordHint": "At least 8 characters.",
     "auth.wrong": "Wrong email or password.",
+    "auth.closed": "Registration is closed on this server: ask its administrator for an account.",
   },
   fr: {
     "auth.signin": "Se connecter",
@@ -35,6 +39,7 @@ addWords({
     "auth.invited": "Vous êtes invité sur Causerie : créez votre compte.",
     "auth.passwordHint": "Au moins 8 caractères.",
     "auth.wrong": "Adresse ou mot de passe incorrect.",
+    "auth.closed": "Les inscriptions sont fermées sur ce serveur : demandez un compte à son administrateur.",
   },
 })
 
@@ -115,6 +120,16 @@ export function SignUp({ invite }: { invite?: string }) {
   const code = useSignal(invite ?? "")
   const error = useSignal("")
   const busy = useSignal(false)
+  // Unknown until the server answers (or if it cannot): the form as before, the invite code optional.
+  const mode = useSignal<RegistrationInfo["mode"] | undefined>(undefined)
+  useEffect(() => {
+    http.registration().then(
+      (info) => {
+        mode.value = info.mode
+      },
+      () => {},
+    )
+  }, [])
   const submit = async (e: Event) => {
     e.preventDefault()
     busy.value = true
@@ -136,53 +151,71 @@ export function SignUp({ invite }: { invite?: string }) {
   return (
     <main class="auth" aria-labelledby="auth-title">
       <h1 id="auth-title">{t("auth.signup")}</h1>
-      {invite && <p>{t("auth.invited")}</p>}
-      <form onSubmit={submit}>
-        <label>
-          {t("auth.name")}
-          <input autocomplete="name" maxLength={100} value={name} onInput={(e) => (name.value = value(e))} />
-        </label>
-        <label>
-          {t("auth.email")}
-          <input
-            type="email"
-            autocomplete="email"
-            required
-            value={email}
-            onInput={(e) => (email.value = value(e))}
-          />
-        </label>
-        <label>
-          {t("auth.password")}
-          <input
-            type="password"
-            autocomplete="new-password"
-            required
-            minLength={8}
-            maxLength={256}
-            aria-describedby="password-hint"
-            value={password}
-            onInput={(e) => (password.value = value(e))}
-          />
-        </label>
-        <p id="password-hint" class="hint">
-          {t("auth.passwordHint")}
+      {mode.value === "closed" ? (
+        <p class="error" role="status">
+          {t("auth.closed")}
         </p>
-        {!invite && (
-          <label>
-            {t("auth.invite")}
-            <input autocomplete="off" value={code} onInput={(e) => (code.value = value(e))} />
-          </label>
-        )}
-        {error.value && (
-          <p class="error" role="alert">
-            {error.value}
-          </p>
-        )}
-        <button type="submit" disabled={busy.value}>
-          {t("auth.signup")}
-        </button>
-      </form>
+      ) : (
+        <>
+          {invite && <p>{t("auth.invited")}</p>}
+          <form onSubmit={submit}>
+            <label>
+              {t("auth.name")}
+              <input
+                autocomplete="name"
+                maxLength={100}
+                value={name}
+                onInput={(e) => (name.value = value(e))}
+              />
+            </label>
+            <label>
+              {t("auth.email")}
+              <input
+                type="email"
+                autocomplete="email"
+                required
+                value={email}
+                onInput={(e) => (email.value = value(e))}
+              />
+            </label>
+            <label>
+              {t("auth.password")}
+              <input
+                type="password"
+                autocomplete="new-password"
+                required
+                minLength={8}
+                maxLength={256}
+                aria-describedby="password-hint"
+                value={password}
+                onInput={(e) => (password.value = value(e))}
+              />
+            </label>
+            <p id="password-hint" class="hint">
+              {t("auth.passwordHint")}
+            </p>
+            {!invite && mode.value !== "open" && (
+              <label>
+                {t("auth.invite")}
+                <input
+                  autocomplete="off"
+                  required={mode.value === "invite"}
+                  value={code}
+                  onInput={(e) => (code.value = value(e))}
+                />
+              </label>
+            )}
+            {error.value && (
+              <p class="error" role="alert">
+                {error.value}
+              </p>
+            )}
+            <button type="submit" disabled={busy.value}>
+              {t("auth.signup")}
+            </button>
+          </form>
+        </>
+      )}
       <p>
         {t("auth.haveAccount")}{" "}
         <a href="/signin" onClick={followLink}>
