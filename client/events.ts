@@ -1,23 +1,11 @@
 /** What a UI subscribes to: every server event, sequenced ones in order and once, and sync's news. */
-import type { EventsPage, ServerPayload, ServerToClientEvents, StoredEvent } from "../src/contract.ts"
+import type { EventsPage, ServerPayload, ServerToClientEvents } from "../src/contract.ts"
+import { SEQUENCED_EVENTS } from "../src/schemas/sequenced.ts"
 
 /** The events that carry a conversation's `seq`: kept in order, and dropped when already held. */
-export const SEQUENCED = [
-  "new_message",
-  "participant_added",
-  "participant_removed",
-  "role_changed",
-  "conversation_updated",
-  "message_edited",
-  "message_deleted",
-  "reaction_added",
-  "reaction_removed",
-] as const satisfies readonly StoredEvent["type"][]
+export const SEQUENCED = SEQUENCED_EVENTS
 
 export type SequencedType = (typeof SEQUENCED)[number]
-// A sequenced event the server stores but this list lacks fails to compile here.
-type Unlisted = Exclude<StoredEvent["type"], SequencedType>
-export const everySequencedTypeListed: [Unlisted] extends [never] ? true : Unlisted = true
 
 /** A sequenced event, live (`replayed: false`) or from a sync page. */
 export type SequencedEvent = {

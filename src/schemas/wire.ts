@@ -5,6 +5,7 @@
 import { z } from "zod"
 import { ERROR_STATUS, type ErrorCode } from "../errors.ts"
 import { attachment, reactionSummary, replyPreview } from "./messageParts.ts"
+import { SEQUENCED_EVENTS } from "./sequenced.ts"
 
 export const isoTime = z.string().describe("ISO-8601 UTC")
 
@@ -134,17 +135,7 @@ export const blockState = conversationRef.extend({ blocked: z.boolean(), blocked
 /** One replayed event: `type` is the live event's name, `data` its live payload. */
 export const storedEvent = z.object({
   seq: z.number(),
-  type: z.enum([
-    "new_message",
-    "participant_added",
-    "participant_removed",
-    "role_changed",
-    "conversation_updated",
-    "message_edited",
-    "message_deleted",
-    "reaction_added",
-    "reaction_removed",
-  ]),
+  type: z.enum(SEQUENCED_EVENTS),
   data: z.record(z.string(), z.unknown()),
 })
 

@@ -12,24 +12,10 @@
  * through `conversation_joined` and `sync`), and ends when the room's last socket leaves.
  */
 import type { StoredEvent } from "../contract.ts"
+import { SEQUENCED_EVENTS } from "../schemas/sequenced.ts"
 
-const SEQUENCED = [
-  "new_message",
-  "participant_added",
-  "participant_removed",
-  "role_changed",
-  "conversation_updated",
-  "message_edited",
-  "message_deleted",
-  "reaction_added",
-  "reaction_removed",
-] as const satisfies readonly StoredEvent["type"][]
-// A sequenced event the server stores but this list lacks fails to compile here.
-type Unlisted = Exclude<StoredEvent["type"], (typeof SEQUENCED)[number]>
-export const everySequencedEventListed: [Unlisted] extends [never] ? true : Unlisted = true
-
-/** The broadcasts that carry a conversation's `seq` (the client lists them too, in client/events.ts). */
-export const SEQUENCED_EVENTS = new Set<string>(SEQUENCED)
+/** The broadcasts that carry a conversation's `seq`, the list sync replays from. */
+export const SEQUENCED_BROADCASTS = new Set<string>(SEQUENCED_EVENTS)
 
 export interface ReorderDeps {
   /** The conversation's last seq in the database, now. */

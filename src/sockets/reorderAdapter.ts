@@ -1,6 +1,6 @@
 /** The reorder step (reorder.ts) on a Socket.IO adapter: which broadcasts it orders, and the rooms it follows. */
 import type { Adapter, BroadcastOptions } from "socket.io-adapter"
-import { createReorder, type Reorder, type ReorderDeps, SEQUENCED_EVENTS } from "./reorder.ts"
+import { createReorder, type Reorder, type ReorderDeps, SEQUENCED_BROADCASTS } from "./reorder.ts"
 import { conversationOfRoom, conversationRoom } from "./rooms.ts"
 import type { Packet } from "./topicAdapter.ts"
 
@@ -11,7 +11,7 @@ export function sequencedBroadcast(
   packet: Packet,
   opts: BroadcastOptions,
 ): { conversationId: number; seq: number } | undefined {
-  if (packet.type !== EVENT || !SEQUENCED_EVENTS.has(packet.data?.[0] as string)) return undefined
+  if (packet.type !== EVENT || !SEQUENCED_BROADCASTS.has(packet.data?.[0] as string)) return undefined
   const payload = packet.data?.[1] as { conversationId?: unknown; seq?: unknown } | undefined
   const { conversationId, seq } = payload ?? {}
   if (typeof conversationId !== "number" || typeof seq !== "number") return undefined
