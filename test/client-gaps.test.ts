@@ -3,32 +3,19 @@
  * they arrive late (as they may from another node) or never (then a `sync` fills the gap); every
  * event once, in seq order.
  */
-import { afterEach, expect, test } from "bun:test"
-import { type CauserieClient, type ChatEvent, connect, createHttp } from "causerie/client"
+import { expect, test } from "bun:test"
+import { type ChatEvent, connect } from "causerie/client"
 import { conversationRoom } from "../src/sockets/rooms.ts"
+import { useTypedClients } from "./helpers/typedClient.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
 import { until } from "./helpers/wait.ts"
 
 const h = useTestServer()
-const open: CauserieClient[] = []
-afterEach(() => {
-  for (const c of open.splice(0)) c.close()
-})
-
-let counter = 0
-async function account(name: string) {
-  const http = createHttp({ url: h.url })
-  const session = await http.register({
-    email: `${name}.${process.pid}.${++counter}@example.test`,
-    password: "correct horse battery",
-    displayName: name,
-  })
-  return { http, session }
-}
+const { account, track } = useTypedClients(() => h.url)
 
 function client(token: string) {
   const chat = connect({ url: h.url, token, gapWaitMs: 200, socket: { transports: ["websocket"] } })
-  open.push(chat)
+  track(chat)
   const heard: ChatEvent[] = []
   chat.subscribe((e) => heard.push(e))
   return { chat, heard }

@@ -3,27 +3,14 @@
  * conversations over HTTP, then follow, send across a dropped connection, sync after an absence,
  * and read pointers over the socket.
  */
-import { afterEach, expect, test } from "bun:test"
-import { type CauserieClient, CauserieError, type ChatEvent, connect, createHttp } from "causerie/client"
+import { expect, test } from "bun:test"
+import { CauserieError, type ChatEvent, connect, createHttp } from "causerie/client"
+import { useTypedClients } from "./helpers/typedClient.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
 import { until } from "./helpers/wait.ts"
 
 const h = useTestServer()
-const open: CauserieClient[] = []
-afterEach(() => {
-  for (const c of open.splice(0)) c.close()
-})
-
-let counter = 0
-async function account(name: string) {
-  const http = createHttp({ url: h.url })
-  const session = await http.register({
-    email: `${name}.${process.pid}.${++counter}@example.test`,
-    password: "correct horse battery",
-    displayName: name,
-  })
-  return { http, session }
-}
+const { account, track } = useTypedClients(() => h.url)
 
 /** A client whose stream is recorded; reconnects come quickly (the default waits up to 5 s). */
 function client(token: string, cursors?: Record<string, number>) {
@@ -33,7 +20,7 @@ function client(token: string, cursors?: Record<string, number>) {
     cursors,
     socket: { transports: ["websocket"], reconnectionDelay: 20, reconnectionDelayMax: 100 },
   })
-  open.push(chat)
+  track(chat)
   const heard: ChatEvent[] = []
   chat.subscribe((e) => heard.push(e))
   return { chat, heard }
