@@ -20,9 +20,10 @@ after(async () => {
   await server?.close()
 })
 
-async function windowAs(account, path) {
+async function windowAs(account, path, onRequest = () => {}) {
   const context = await newContext(browser, server)
   await signInContext(context, server, account)
+  context.on("request", onRequest)
   const page = await context.newPage()
   await page.goto(path)
   return page
@@ -59,9 +60,17 @@ test("an admin renames, adds, promotes, demotes and removes; a member blocks, un
   await panel.getByLabel("Add people").fill("Carole")
   await panel.getByRole("button", { name: "Add Carole Dupont" }).click()
   await members.filter({ hasText: "Carole Dupont" }).waitFor()
-  const carolePage = await windowAs(carole, "/")
+  const polls = []
+  const carolePage = await windowAs(
+    carole,
+    "/",
+    (r) => r.url().includes("transport=polling") && polls.push(r.url()),
+  )
   await listLink(carolePage, "Team renamed").waitFor()
   await members.filter({ hasText: "Carole Dupont" }).filter({ hasText: ", online" }).waitFor()
+  // The client opens a WebSocket straight away: a window closed during a polling-to-WebSocket upgrade
+  // would leave her online until the heartbeat times out (45 s).
+  assert.deepEqual(polls, [])
   // Her window closes: she shows offline, with when she was last seen.
   await carolePage.context().close()
   await members.filter({ hasText: "Carole Dupont" }).filter({ hasText: ", offline" }).waitFor()

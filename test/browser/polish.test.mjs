@@ -219,8 +219,11 @@ describe("the sign-up form follows REGISTRATION", () => {
     try {
       const invitePage = await (await newContext(browser, byInvite)).newPage()
       await invitePage.goto("/signup")
-      await invitePage.getByLabel("Invite code").waitFor()
-      assert.equal(await invitePage.getByLabel("Invite code").getAttribute("required"), "")
+      // The field shows (optional) until the server has said the mode; then it is required.
+      await invitePage
+        .getByLabel("Invite code")
+        .and(invitePage.locator("[required]"))
+        .waitFor({ timeout: 5000 })
 
       const closedContext = await newContext(browser, closed)
       const closedPage = await closedContext.newPage()

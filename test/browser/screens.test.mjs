@@ -103,11 +103,21 @@ describe("with the keyboard only", () => {
     await page.waitForURL(/\/c\/\d+$/)
     await page.getByRole("heading", { name: "Bruno Keys", level: 2 }).waitFor()
 
-    // The participants panel: opened with Enter, the focus on its heading, closed with Escape.
+    // The participants panel: opened with Enter, the focus on its heading, closed with Escape. The
+    // conversation loads once the panel is open (a slow server): the composer must not take the focus.
+    let loaded
+    const slow = new Promise((resolve) => (loaded = resolve))
+    await page.route(/\/api\/conversations\/\d+$/, async (route) => {
+      await slow
+      await route.continue()
+    })
+    await page.reload()
     const opener = page.getByRole("button", { name: "Participants" })
     await tabTo(page, opener)
     await page.keyboard.press("Enter")
     await page.getByRole("region", { name: "Participants" }).waitFor()
+    loaded()
+    await page.getByRole("textbox", { name: "Message", exact: true }).and(page.locator(":enabled")).waitFor()
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Participants")
     await page.keyboard.press("Tab")
     await page.keyboard.press("Escape")

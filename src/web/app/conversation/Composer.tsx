@@ -53,12 +53,16 @@ export function Composer({ conversationId, replyTo, editing, text, disabled, onE
   }
 
   // A reply or an edit puts the focus in the composer; so does opening the conversation, on a wide
-  // screen (on a phone it would pop the keyboard up over the messages).
+  // screen (on a phone it would pop the keyboard up over the messages), unless the focus has already
+  // moved into the conversation (the participants panel opened before the conversation loaded).
   useEffect(() => {
     if (editing.value || replyTo.value) input.current?.focus()
   }, [editing.value, replyTo.value])
   useEffect(() => {
-    if (!disabled && matchMedia("(min-width: 701px)").matches) input.current?.focus()
+    if (disabled || !matchMedia("(min-width: 701px)").matches) return
+    const focused = document.activeElement
+    if (focused && focused !== document.body && input.current?.closest(".view")?.contains(focused)) return
+    input.current?.focus()
   }, [disabled])
   useEffect(() => () => tell("stopped"), [])
 

@@ -188,8 +188,14 @@ export function startSession(user: OwnUser): void {
   applyLocale(user.locale)
   if (chat.value) return
   status.value = "connecting"
-  // The cookie authenticates the handshake (same origin): no token in the page.
-  const client = connect({ url: location.origin, token: () => undefined })
+  // The cookie authenticates the handshake (same origin): no token in the page. WebSocket first: a
+  // tab closed in the middle of the polling-to-WebSocket upgrade leaves the server waiting for the
+  // heartbeat (45 s) before the user shows offline; polling stays as the fallback behind proxies.
+  const client = connect({
+    url: location.origin,
+    token: () => undefined,
+    socket: { transports: ["websocket", "polling"], tryAllTransports: true },
+  })
   chat.value = client
   client.socket.on("connect", () => {
     status.value = "connected"
