@@ -52,7 +52,8 @@ export function sizes(quick: boolean): Sizes {
         exportMessages: 5_000,
       }
     : {
-        fanout: { clients: 200, members: 10, messages: 50 },
+        // BENCH_FANOUT_MESSAGES: a longer fan-out, so that a server profile (BENCH_SERVER_FLAGS) is the load.
+        fanout: { clients: 200, members: 10, messages: Number(process.env.BENCH_FANOUT_MESSAGES) || 50 },
         fanoutLarge: { clients: 1000, members: 10, messages: 20 },
         clusterNodes: [1, 2, 3],
         clusterProbeMessages: 500,
