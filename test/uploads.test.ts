@@ -205,8 +205,8 @@ describe("downloads", () => {
   const send = (user: any, id: number, attachments: { id: string }[]) =>
     api(h, "POST", `/api/conversations/${id}/messages`, { auth: user, body: { attachments } })
 
-  test("the uploader at once; participants once it is posted; a stranger and a removed member get the unknown id's 404", async () => {
-    const { ann, bob, eve, cat, data, file, id } = await posted()
+  test("the uploader at once; participants once it is posted; a stranger gets the unknown id's 404", async () => {
+    const { ann, bob, eve, data, file, id } = await posted()
     const got = await download(h, ann, file.url)
     expect(got.status).toBe(200)
     expect(new Uint8Array(await got.arrayBuffer())).toEqual(data)
@@ -221,10 +221,45 @@ describe("downloads", () => {
     const stranger = await download(h, eve, file.url)
     expect(stranger.status).toBe(404)
     expect(await stranger.json()).toEqual(unknown)
-    await api(h, "DELETE", `/api/conversations/${id}/participants/${cat.id}`, { auth: ann })
-    expect((await download(h, cat, file.url)).status).toBe(404)
     expect((await download(h, undefined, file.url)).status).toBe(401)
     expect((await download(h, ann, "/api/uploads/not-an-id")).status).toBe(400)
+  })
+
+  test("a removed member keeps the files posted before the removal, as sync keeps those messages; not the ones after", async () => {
+    const { ann, cat, data, file, id } = await posted()
+    expect((await send(ann, id, [{ id: file.id }])).status).toBe(201)
+    const later = await uploaded(h, ann, png(500), "later.png")
+    const unposted = await uploaded(h, ann, png(600), "never-posted.png")
+    expect(
+      (await api(h, "DELETE", `/api/conversations/${id}/participants/${cat.id}`, { auth: ann })).status,
+    ).toBe(200)
+    expect((await send(ann, id, [{ id: later.id }])).status).toBe(201)
+
+    const before = await download(h, cat, file.url)
+    expect(before.status).toBe(200)
+    expect(new Uint8Array(await before.arrayBuffer())).toEqual(data)
+    // What sync gives her names the first file, and nothing after her removal.
+    const seen = await api(h, "GET", `/api/conversations/${id}/events?after=0&limit=500`, { auth: cat })
+    const named = seen.body.events.flatMap(
+      (e: any) => e.data.message?.attachments?.map((a: any) => a.id) ?? [],
+    )
+    expect(named).toEqual([file.id])
+    const unknown = await (await download(h, cat, "/api/uploads/AAAAAAAAAAAAAAAAAAAAAA")).json()
+    for (const other of [later, unposted]) {
+      const refused = await download(h, cat, other.url)
+      expect(refused.status).toBe(404)
+      expect(await refused.json()).toEqual(unknown)
+    }
+    // She comes back: the files posted while she was away are hers to read again, with the messages.
+    expect(
+      (
+        await api(h, "POST", `/api/conversations/${id}/participants`, {
+          auth: ann,
+          body: { userIds: [cat.id] },
+        })
+      ).status,
+    ).toBe(201)
+    expect((await download(h, cat, later.url)).status).toBe(200)
   })
 
   test("ranges: 206 with Content-Range, a suffix, an open end; 416 past the end; HEAD gives the headers only", async () => {

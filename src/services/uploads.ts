@@ -103,15 +103,17 @@ export function createUploads({ db, storage, maxBytes, types, limit }: UploadDep
     },
 
     /**
-     * The upload, for its uploader or a current participant of a conversation where a message
-     * carrying it was posted; NOT_FOUND for anyone else, as for an unknown id.
+     * The upload, for its uploader or a participant of a conversation where a message carrying it was
+     * posted: a current one, or one who left or was removed after it (sync gives them the events up
+     * to their departure, so the files those messages name); NOT_FOUND for anyone else, as for an
+     * unknown id.
      */
     async open(userId: number, id: string): Promise<StoredUpload> {
       const [row] = await query(
         `SELECT u.* FROM uploads u WHERE u.id = ? AND (u.uploader_id = ? OR EXISTS (
            SELECT 1 FROM message_attachments a JOIN messages m ON m.id = a.message_id
              JOIN conversation_participants p ON p.conversation_id = m.conversation_id
-            WHERE a.upload_id = u.id AND p.user_id = ? AND p.left_at IS NULL))`,
+            WHERE a.upload_id = u.id AND p.user_id = ? AND (p.left_at IS NULL OR m.seq <= p.left_seq)))`,
         [id, userId, userId],
       )
       if (!row) throw new AppError("NOT_FOUND", "No such upload")
