@@ -134,10 +134,12 @@ describe("message search", () => {
       title: "Lunch club",
       participantIds: [bob.user.id],
     })
-    await api(server, bob, "POST", `/api/conversations/${id}/messages`, {
+    const { message: lunch } = await api(server, bob, "POST", `/api/conversations/${id}/messages`, {
       text: `<img src=x onerror=alert(1)> lunchtime at noon & "dessert"`,
     })
-    await api(server, bob, "POST", `/api/conversations/${id}/messages`, { text: "nothing to see" })
+    // Far enough back that the conversation's first page does not hold it.
+    for (let i = 1; i <= 40; i++)
+      await api(server, bob, "POST", `/api/conversations/${id}/messages`, { text: `nothing to see ${i}` })
     for (let i = 1; i <= 23; i++)
       await api(server, ada, "POST", `/api/conversations/${id}/messages`, { text: `agenda item ${i}` })
 
@@ -179,8 +181,20 @@ describe("message search", () => {
     await page.goBack()
     await page.goBack()
     await results.first().getByText("lunchtime").waitFor()
+    // The result opens the conversation on the message: older pages loaded, the message in view and focused.
     await results.first().getByRole("link").click()
-    await page.waitForURL(new RegExp(`/c/${id}$`))
+    await page.waitForURL(new RegExp(`/c/${id}\\?m=${lunch.id}$`))
+    const found = page.locator(`#m-${lunch.id}.found`)
+    await found.waitFor()
+    await page.waitForFunction((target) => document.activeElement?.id === target, `m-${lunch.id}`)
+    assert.equal(
+      await found.evaluate(
+        (el) => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().bottom <= innerHeight,
+      ),
+      true,
+    )
+    assert.match(await found.innerText(), /lunchtime at noon/)
+    assert.ok((await page.locator("article.msg").count()) >= 64)
     noDialogsOrErrors()
   })
 })

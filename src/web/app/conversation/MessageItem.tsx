@@ -20,20 +20,22 @@ export interface MessageItemProps {
   onReply: (message: ChatMessage) => void
   onEdit: (message: ChatMessage) => void
   onError: (text: string) => void
+  /** Shows another message of the conversation (the one quoted), loading older pages if needed. */
+  onShow: (messageId: number) => void
 }
 
 const nameOf = (user: { displayName: string | null; email: string }) =>
   user.displayName || user.email || t("someone")
 
-/** Jumps to a message shown above, if it is loaded. */
-function jumpTo(id: number) {
-  const target = document.getElementById(`m-${id}`)
-  if (!target) return
-  target.scrollIntoView({ block: "center" })
-  target.focus()
-}
-
-export function MessageItem({ message, tick, canModerate, onReply, onEdit, onError }: MessageItemProps) {
+export function MessageItem({
+  message,
+  tick,
+  canModerate,
+  onReply,
+  onEdit,
+  onError,
+  onShow,
+}: MessageItemProps) {
   const picking = useSignal(false)
   const confirming = useSignal(false)
   const mine = message.sender.id === me.value?.id
@@ -81,7 +83,7 @@ export function MessageItem({ message, tick, canModerate, onReply, onEdit, onErr
         {message.editedAt && !deleted && <span class="edited"> · {t("msg.edited")}</span>}
       </header>
       {message.replyTo && (
-        <button type="button" class="quote" onClick={() => jumpTo(message.replyTo!.id)}>
+        <button type="button" class="quote" onClick={() => onShow(message.replyTo!.id)}>
           <span class="quote-name">
             {t("msg.replyTo", { name: message.replyTo.sender.displayName || t("someone") })}
           </span>

@@ -11,7 +11,7 @@ import { http, messageOf, mute } from "../core/api.ts"
 import { formatTime, t } from "../core/i18n.ts"
 import { looking, onChatEvent, refreshConversations } from "../core/live.ts"
 import { discard, outbox } from "../core/outbox.ts"
-import { followLink } from "../core/router.ts"
+import { followLink, query } from "../core/router.ts"
 import {
   type ChatMessage,
   chat,
@@ -27,6 +27,9 @@ import { MessageItem, type Tick } from "./MessageItem.tsx"
 import Participants from "./Participants.tsx"
 
 const PAGE = 30
+/** How far back a search result or a quoted message is looked for: pages of REVEAL_PAGE. */
+const REVEAL_PAGE = 100
+const REVEAL_PAGES = 20
 /** Far enough from the bottom that a new message should not pull the reader down. */
 const NEAR_BOTTOM_PX = 120
 
@@ -67,7 +70,7 @@ export function ConversationView({ id }: { id: number }) {
   const panel = useSignal(false)
   const muteMenu = useSignal(false)
   const scroller = useRef<HTMLDivElement>(null)
-  const loadingOlder = useRef(false)
+  const loadingOlder = useRef<Promise<void> | null>(null)
   const keepFromBottom = useRef<number | null>(null)
   const stickToBottom = useRef(true)
   const markedSeq = useRef(0)
@@ -106,25 +109,61 @@ export function ConversationView({ id }: { id: number }) {
         failure.value = messageOf(err)
       })
 
-  const loadOlder = async () => {
-    if (loadingOlder.current || nextBefore.value === null) return
-    loadingOlder.current = true
+  /** The page before the oldest loaded; while one loads, that one (a caller waits for it). */
+  const loadOlder = (limit = PAGE): Promise<void> => {
+    if (nextBefore.value === null) return Promise.resolve()
+    loadingOlder.current ??= fetchOlder(limit).finally(() => {
+      loadingOlder.current = null
+    })
+    return loadingOlder.current
+  }
+  const fetchOlder = async (limit: number) => {
+    const box = scroller.current
+    const page = await http.conversations.history(id, {
+      limit,
+      ...(nextBefore.value ? { before: nextBefore.value } : {}),
+    })
+    if (box && nextBefore.value !== undefined) keepFromBottom.current = box.scrollHeight - box.scrollTop
+    let list = messages.value
+    for (const m of page.messages) if (!list.some((x) => x.id === m.id)) list = upsert(list, m)
+    messages.value = list
+    nextBefore.value = page.nextBefore
+  }
+
+  const olderOrFailure = () => {
+    loadOlder().catch((err) => {
+      failure.value = messageOf(err)
+    })
+  }
+
+  /**
+   * Shows message `messageId` (a search result, a quoted message): pages back until it is loaded,
+   * then scrolls it to the middle, marks it and gives it the focus. Too far back: a notice says so.
+   */
+  const reveal = async (messageId: number) => {
     try {
-      const box = scroller.current
-      const page = await http.conversations.history(id, {
-        limit: PAGE,
-        ...(nextBefore.value ? { before: nextBefore.value } : {}),
-      })
-      if (box && nextBefore.value !== undefined) keepFromBottom.current = box.scrollHeight - box.scrollTop
-      let list = messages.value
-      for (const m of page.messages) if (!list.some((x) => x.id === m.id)) list = upsert(list, m)
-      messages.value = list
-      nextBefore.value = page.nextBefore
+      if (nextBefore.value === undefined) await loadOlder()
+      for (let i = 0; i < REVEAL_PAGES && nextBefore.value !== null; i++) {
+        if (messages.value.some((m) => m.id === messageId)) break
+        await loadOlder(REVEAL_PAGE)
+      }
     } catch (err) {
       failure.value = messageOf(err)
-    } finally {
-      loadingOlder.current = false
+      return
     }
+    // After the render that shows the pages (and its scroll adjustment).
+    requestAnimationFrame(() => {
+      const target = document.getElementById(`m-${messageId}`)
+      if (!target) {
+        notice.value = t("view.tooFarBack")
+        return
+      }
+      stickToBottom.current = false
+      for (const old of document.querySelectorAll(".msg.found")) old.classList.remove("found")
+      target.classList.add("found")
+      target.scrollIntoView({ block: "center" })
+      target.focus()
+    })
   }
 
   const setPointers = (userId: number, change: { readSeq?: number; deliveredSeq?: number }) => {
@@ -251,7 +290,7 @@ export function ConversationView({ id }: { id: number }) {
     openConversation.value = id
     const off = onChatEvent(onEvent)
     loadConversation()
-    loadOlder()
+    olderOrFailure()
     const visible = () => markRead()
     document.addEventListener("visibilitychange", visible)
     addEventListener("focus", visible)
@@ -263,6 +302,12 @@ export function ConversationView({ id }: { id: number }) {
       if (openConversation.value === id) openConversation.value = null
     }
   }, [])
+
+  // A search result, or any link to a message, opens the conversation on it: /c/:id?m=<messageId>.
+  const wanted = Number(query.value.get("m"))
+  useEffect(() => {
+    if (Number.isSafeInteger(wanted) && wanted > 0) reveal(wanted)
+  }, [wanted])
 
   // Older messages keep the reader's place; new ones pull to the bottom when the reader was there.
   useLayoutEffect(() => {
@@ -323,7 +368,7 @@ export function ConversationView({ id }: { id: number }) {
     if (!target || typeof IntersectionObserver === "undefined") return
     const observer = new IntersectionObserver(
       (entries) => {
-        if (entries.some((e) => e.isIntersecting) && nextBefore.value) loadOlder()
+        if (entries.some((e) => e.isIntersecting) && nextBefore.value) olderOrFailure()
       },
       { root: scroller.current },
     )
@@ -461,7 +506,7 @@ export function ConversationView({ id }: { id: number }) {
               <p class="hint center">{t("view.loading")}</p>
             )}
             {nextBefore.value ? (
-              <button type="button" class="older" onClick={loadOlder}>
+              <button type="button" class="older" onClick={olderOrFailure}>
                 {t("view.older")}
               </button>
             ) : nextBefore.value === null ? (
@@ -488,6 +533,7 @@ export function ConversationView({ id }: { id: number }) {
                   editing.value = message
                 }}
                 onError={(text) => (notice.value = text)}
+                onShow={reveal}
               />
             ))}
             {pending.map((q) => (

@@ -154,7 +154,7 @@ export default function Search() {
         <ol class="results">
           {results.value.map((r) => (
             <li key={r.message.id}>
-              <a href={`/c/${r.conversation.id}`} onClick={followLink}>
+              <a href={`/c/${r.conversation.id}?m=${r.message.id}`} onClick={followLink}>
                 <span class="result-head">
                   <strong>
                     {r.message.sender.id === me.value?.id
