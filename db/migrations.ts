@@ -10,6 +10,7 @@ import m0002 from "./migrations/0002_revoked_tokens.sql" with { type: "text" }
 import m0003 from "./migrations/0003_messages.sql" with { type: "text" }
 import m0004 from "./migrations/0004_people.sql" with { type: "text" }
 import m0005 from "./migrations/0005_uploads.sql" with { type: "text" }
+import m0006 from "./migrations/0006_messages_seq_index.sql" with { type: "text" }
 import journal from "./migrations/meta/_journal.json" with { type: "json" }
 
 const files: Record<string, string> = {
@@ -19,6 +20,7 @@ const files: Record<string, string> = {
   "0003_messages": m0003,
   "0004_people": m0004,
   "0005_uploads": m0005,
+  "0006_messages_seq_index": m0006,
 }
 
 export interface Migration {

@@ -109,7 +109,6 @@ export const messages = sqliteTable(
     deletedBy: integer("deleted_by").references(() => users.id),
   },
   (t) => [
-    index("messages_conversation_id").on(t.conversationId, t.id),
     uniqueIndex("messages_conversation_seq").on(t.conversationId, t.seq),
     uniqueIndex("messages_client_id")
       .on(t.senderId, t.clientMessageId)

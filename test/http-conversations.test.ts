@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test"
+import { HISTORY_SQL } from "../src/services/messageRows.ts"
 import { api, connect, createConversation, join, signUpAll, type TestUser } from "./helpers/clients.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
 import { nothingWithin, waitFor } from "./helpers/wait.ts"
@@ -135,6 +136,43 @@ describe("GET /api/conversations/:id/messages", () => {
       expect(pages).toBe(Math.ceil(120 / limit))
       expect(seen).toEqual(stored.map((r) => r.id))
     }
+  })
+
+  test("before: the messages with a smaller id, whatever conversation the id is from", async () => {
+    const here = await createConversation(h, alice, [bob])
+    const there = await createConversation(h, alice, [bob])
+    // Interleaved: the ids of one conversation are not consecutive.
+    for (let i = 0; i < 12; i++) await post(alice, i % 3 === 0 ? there : here, `m${i}`)
+    const ids = (id: number) =>
+      h
+        .query<{ id: number }>("select id from messages where conversation_id = ? order by id desc", id)
+        .map((r) => r.id)
+    const mine = ids(here)
+    const pageBefore = async (before: number) =>
+      (
+        await api(h, "GET", `/api/conversations/${here}/messages?limit=100&before=${before}`, { auth: bob })
+      ).body.messages.map((m: any) => m.id)
+    for (const before of [...ids(there), ...mine, 1, mine[0]! + 1000])
+      expect(await pageBefore(before)).toEqual(mine.filter((id) => id < before))
+  })
+
+  test("history pages read the (conversation_id, seq) index, never the whole table or a sort", () => {
+    const plan = (sql: string, ...args: number[]) =>
+      h
+        .query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, ...args)
+        .map((r) => r.detail)
+        .filter((d) => d.includes(" m ") || d.endsWith(" m") || d.includes("messages"))
+    const newest = plan(HISTORY_SQL.newest, 0, 1, 50)
+    const before = plan(HISTORY_SQL.before, 0, 1, 5, 50)
+    for (const steps of [newest, before]) {
+      expect(steps.some((d) => /^SEARCH m USING (COVERING )?INDEX messages_conversation_seq/.test(d))).toBe(
+        true,
+      )
+      expect(steps.filter((d) => /^SCAN (m|messages)\b/.test(d))).toEqual([])
+      expect(steps.join("; ")).not.toContain("TEMP B-TREE")
+    }
+    // The id given finds its seq through the rowid.
+    expect(before.some((d) => /^SEARCH messages USING INTEGER PRIMARY KEY/.test(d))).toBe(true)
   })
 
   test("limit is 1..100; anything else is 400; strangers get 403", async () => {

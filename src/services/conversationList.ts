@@ -42,7 +42,7 @@ export async function listConversations(
 ): Promise<ConversationSummary[]> {
   const lastId = sql<
     number | null
-  >`(select max(${messages.id}) from ${messages} where ${messages.conversationId} = ${conversations.id})`
+  >`(select ${messages.id} from ${messages} where ${messages.conversationId} = ${conversations.id} order by ${messages.seq} desc limit 1)`
   const rows = await db
     .select({
       conversation: conversations,

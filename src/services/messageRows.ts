@@ -162,10 +162,22 @@ export async function messageByClientId(
   return (await read(db, { sql, args: [senderId, senderId, clientMessageId] }))[0]
 }
 
-const NEWEST = `${SELECT} WHERE m.conversation_id = ? ORDER BY m.id DESC LIMIT ?`
-const BEFORE = `${SELECT} WHERE m.conversation_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`
+const NEWEST = `${SELECT} WHERE m.conversation_id = ? ORDER BY m.seq DESC LIMIT ?`
+// Ids and seqs rise together within a conversation, so "ids below the given one" are the seqs below
+// that of its first message from that id on: found at once when the id is one of the conversation's
+// (a client passes the oldest it holds), by walking the ids after it otherwise (`+` keeps SQLite on the
+// rowid there rather than sorting the conversation's ids). ?1 is SELECT's viewer.
+const BEFORE = `${SELECT} WHERE m.conversation_id = ?2 AND m.seq < coalesce(
+    (SELECT seq FROM messages WHERE id >= ?3 AND +conversation_id = ?2 ORDER BY id LIMIT 1), 9223372036854775807)
+  ORDER BY m.seq DESC LIMIT ?4`
 
-/** History pages, newest first, on the (conversation_id, id) index; SQL written once. */
+/** The two history statements (viewer, conversation[, before], limit), for a test that reads their plans. */
+export const HISTORY_SQL = { newest: NEWEST, before: BEFORE }
+
+/**
+ * History pages, newest first, on the (conversation_id, seq) index (the one the writer keeps for the
+ * sequence: a second index on (conversation_id, id) would cost every insert); SQL written once.
+ */
 export function historyQueries(db: Db) {
   return (conversationId: number, viewerId: number, limit: number, beforeId?: number): Promise<Message[]> =>
     beforeId === undefined
