@@ -108,7 +108,6 @@ function bulkInsert(db: Database, conversationId: number, count: number): void {
   const seedMs = Date.now()
   const row = (i: number) =>
     columns.map((c) => {
-      // The search index fills itself: its triggers run on these inserts too.
       if (c === "text") return messageText(i)
       if (c === "created_at") return stamp(seedMs - (count - i)) // 1 ms apart, oldest first, like real ids
       // Sequence numbers follow the seed's, as the server would give them, and the conversation's
@@ -121,6 +120,12 @@ function bulkInsert(db: Database, conversationId: number, count: number): void {
     for (let i = from; i < to; i++) insert.run(...row(i))
   })
   for (let from = 0; from < count; from += BATCH) batch(from, Math.min(count, from + BATCH))
+  // Indexed for search as the server does after a commit (src/services/searchIndex.ts), in one go.
+  db.transaction(() => {
+    db.run(`INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages
+             WHERE id > (SELECT indexed_up_to FROM search_progress)`)
+    db.run("UPDATE search_progress SET indexed_up_to = (SELECT max(id) FROM messages)")
+  })()
   if ("seq" in seed) {
     const last = (seed.seq as number) + count
     db.query("UPDATE conversations SET last_seq = ? WHERE id = ?").run(last, conversationId)

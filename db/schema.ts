@@ -182,6 +182,15 @@ export const revokedTokens = sqliteTable("revoked_tokens", {
 })
 
 /**
+ * How far the search index goes (src/services/searchIndex.ts): messages up to this id are in
+ * `messages_fts`, the ones after it wait to be indexed. One row.
+ */
+export const searchProgress = sqliteTable("search_progress", {
+  id: integer("id").primaryKey(),
+  indexedUpTo: integer("indexed_up_to").notNull(),
+})
+
+/**
  * Invitations to register (REGISTRATION=invite): only a hash of the token is stored, the token
  * itself is shown once to the admin who made it. Used up at `max_uses`, refused after `expires_at`
  * or once revoked.

@@ -28,6 +28,7 @@ import { createPresenceService } from "./presenceService.ts"
 import { createReactions } from "./reactions.ts"
 import { createRequestContext } from "./requestContext.ts"
 import { createSearch } from "./search.ts"
+import { createSearchIndexer } from "./searchIndex.ts"
 import { createSync } from "./sync.ts"
 import { createTyping } from "./typing.ts"
 import { createUploads } from "./uploads.ts"
@@ -155,7 +156,10 @@ export function createServices({ db, jwtSecret, config, shared, uploadStorage }:
   const people = createPeople({ db, bus, audit, users, membership, config })
   const pointers = createPointers({ db, membership, bus })
   const sync = createSync({ db })
-  const search = createSearch({ db })
+  const searchIndex = createSearchIndexer(db)
+  // Whatever a crash left unindexed goes in soon after the start, searched for or not.
+  searchIndex.soon()
+  const search = createSearch({ db, index: searchIndex })
   const uploads = createUploads({
     db,
     storage: uploadStorage,
@@ -163,7 +167,14 @@ export function createServices({ db, jwtSecret, config, shared, uploadStorage }:
     types: config.uploads.types,
     limit: limits.send,
   })
-  const messages = createMessageService({ db, membership, bus, sendLimit: limits.send, uploads })
+  const messages = createMessageService({
+    db,
+    membership,
+    bus,
+    sendLimit: limits.send,
+    uploads,
+    afterCommit: searchIndex.soon,
+  })
   const messageChanges = createMessageChanges({ db, membership, bus, audit, sendLimit: limits.send, uploads })
   const reactions = createReactions({ db, membership, bus, sendLimit: limits.send })
   const typing = createTyping({ membership, bus, limit: limits.typing, marks: shared?.typingMarks })
@@ -196,6 +207,7 @@ export function createServices({ db, jwtSecret, config, shared, uploadStorage }:
     async close(): Promise<void> {
       typing.close()
       await presenceService.close()
+      await searchIndex.stop()
     },
   }
 }

@@ -20,18 +20,28 @@ export interface MessageDeps {
   sendLimit: ReturnType<typeof createTokenBucket>
   /** Checks that attachments are the sender's uploads. */
   uploads: Uploads
+  /** Hears every commit of new messages (the search index has new ones to take). */
+  afterCommit?: () => void
 }
 
 /** Messages published per turn of the event loop: at rooms of 10, about 640 deliveries. */
 export const PUBLISH_SLICE = 64
 
 /** Message service; publishes `message_created` on the bus after commit, in seq order. */
-export function createMessageService({ db, membership, bus, sendLimit, uploads }: MessageDeps) {
+export function createMessageService({
+  db,
+  membership,
+  bus,
+  sendLimit,
+  uploads,
+  afterCommit = () => {},
+}: MessageDeps) {
   // A full batch is thousands of deliveries: published a slice per turn of the event loop (events.ts
   // keeps every event of every kind behind them in order), so that no turn holds them all.
-  const writer = createMessageWriter(db, (committed) =>
-    bus.spread("message_created", committed, PUBLISH_SLICE),
-  )
+  const writer = createMessageWriter(db, (committed) => {
+    afterCommit()
+    return bus.spread("message_created", committed, PUBLISH_SLICE)
+  })
   const historyPage = historyQueries(db)
 
   /** The message stored earlier under the same clientMessageId, if any, as a duplicate answer. */

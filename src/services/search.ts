@@ -1,14 +1,17 @@
 /**
  * Full-text search over message text (SQLite FTS5, `unicode61 remove_diacritics 2`: case and
  * accents ignored), newest first, only in the caller's conversations and only among the messages
- * sent since they joined. The index is kept by triggers in every writing transaction (migration
- * 0002), so a deleted or edited text is out of it the moment the change commits.
+ * sent since they joined. New messages are indexed after their commit, and before every search
+ * (searchIndex.ts), so a search sees every committed message; edit and erasure triggers (migration
+ * 0007) keep the index in step in the transaction of the change, so a deleted or edited text is out
+ * of it the moment the change commits.
  */
 import type { SearchResults } from "../contract.ts"
 import type { Db } from "../db.ts"
 import { AppError } from "../errors.ts"
 import type { SearchQuery } from "../schemas/messageInputs.ts"
 import { messagesByIds } from "./messageRows.ts"
+import type { SearchIndexer } from "./searchIndex.ts"
 import { toFtsQuery } from "./searchQuery.ts"
 
 // The index drives (newest first, which FTS5 reads in rowid order without sorting); each match is
@@ -41,11 +44,12 @@ export const snippetHtml = (raw: string) =>
     .replaceAll("\u0003", "</mark>")
 
 /** Search over one database. */
-export function createSearch({ db }: { db: Db }) {
+export function createSearch({ db, index }: { db: Db; index: Pick<SearchIndexer, "catchUp"> }) {
   return {
     /** A page of hits, newest first; `nextBefore` continues it, null at the end. */
     async search(userId: number, query: SearchQuery): Promise<SearchResults> {
       const match = toFtsQuery(query.q)
+      await index.catchUp()
       let sql = SEARCH
       const args: (number | string)[] = [userId, match]
       if (query.conversationId !== undefined) {

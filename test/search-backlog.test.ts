@@ -1,0 +1,97 @@
+/**
+ * The search index's backlog (src/services/searchIndex.ts, migration 0007): new messages are indexed
+ * after their commit, by themselves soon after and always before a search; a message edited or erased
+ * before the index reached it is indexed as it stands; a backlog left by a stop is taken after the
+ * next start. FTS5's integrity check compares the index with the messages table once it has caught up
+ * (before, the rows it has not reached yet are missing from it, and the check says so).
+ */
+import { beforeAll, expect, test } from "bun:test"
+import { api, createConversation, signUpAll, type TestUser } from "./helpers/clients.ts"
+import { writeDb } from "./helpers/tokens.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
+import { until } from "./helpers/wait.ts"
+
+const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
+let alice: TestUser
+let bob: TestUser
+beforeAll(async () => {
+  ;[alice, bob] = await signUpAll(h, ["alice", "bob"])
+})
+
+const progress = () => h.query<{ n: number }>("select indexed_up_to as n from search_progress")[0]!.n
+const inIndex = (word: string) =>
+  h
+    .query<{ id: number }>("select rowid as id from messages_fts where messages_fts match ?", word)
+    .map((r) => r.id)
+const found = async (user: TestUser, q: string) => {
+  const res = await api(h, "GET", `/api/search?q=${encodeURIComponent(q)}`, { auth: user })
+  expect(res.status).toBe(200)
+  return res.body.results.map((r: any) => r.message.text)
+}
+const integrity = () =>
+  writeDb(h, "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
+
+/** A message committed without the server hearing of it (as another node would, or a bulk import). */
+async function storedBehindTheIndex(conversationId: number, senderId: number, text: string) {
+  await writeDb(h, "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ?", conversationId)
+  await writeDb(
+    h,
+    "INSERT INTO messages (conversation_id, sender_id, text, seq, created_at) SELECT id, ?, ?, last_seq, ? FROM conversations WHERE id = ?",
+    senderId,
+    text,
+    Date.now(),
+    conversationId,
+  )
+  return h.query<{ id: number }>("select max(id) as id from messages")[0]!.id
+}
+
+test("a sent message is indexed by itself soon after, without a search", async () => {
+  const id = await createConversation(h, alice, [bob])
+  // The first may go in with the catch-up the start schedules; the second only through its own commit.
+  for (const text of ["marmalade by itself", "apricot by itself"]) {
+    const sent = await api(h, "POST", `/api/conversations/${id}/messages`, { auth: alice, body: { text } })
+    expect(sent.status).toBe(201)
+    const word = text.split(" ")[0]!
+    await until(() => inIndex(word).includes(sent.body.message.id), 10_000, `${word} indexed`)
+    expect(progress()).toBeGreaterThanOrEqual(sent.body.message.id)
+  }
+  await integrity()
+})
+
+test("a search sees every committed message, even one the index has not reached", async () => {
+  const id = await createConversation(h, alice, [bob])
+  const messageId = await storedBehindTheIndex(id, alice.id, "quince arrived")
+  expect(progress()).toBeLessThan(messageId)
+  expect(inIndex("quince")).toEqual([])
+  expect(await found(bob, "quince")).toEqual(["quince arrived"])
+  expect(progress()).toBeGreaterThanOrEqual(messageId)
+  await integrity()
+})
+
+test("edited, then deleted, before the index reached it: indexed as it stands, then out of it", async () => {
+  const id = await createConversation(h, alice, [bob])
+  const messageId = await storedBehindTheIndex(id, alice.id, "damson first draft")
+  expect(progress()).toBeLessThan(messageId)
+  const edited = await api(h, "PATCH", `/api/messages/${messageId}`, {
+    auth: alice,
+    body: { text: "greengage final" },
+  })
+  expect(edited.status).toBe(200)
+  expect(await found(bob, "damson")).toEqual([])
+  expect(await found(bob, "greengage")).toEqual(["greengage final"])
+  // Had the edit's trigger taken out of the index a row it did not hold, FTS5 would now be corrupt.
+  await integrity()
+  expect((await api(h, "DELETE", `/api/messages/${messageId}`, { auth: alice })).status).toBe(200)
+  expect(await found(bob, "greengage")).toEqual([])
+  expect(inIndex("greengage")).toEqual([])
+  await integrity()
+})
+
+test("a backlog left when the server stopped is indexed after the next start", async () => {
+  const id = await createConversation(h, alice, [bob])
+  const messageId = await storedBehindTheIndex(id, bob.id, "persimmon after a crash")
+  Object.assign(h, await h.restart())
+  await until(() => progress() >= messageId, 10_000, "the backlog indexed")
+  expect(inIndex("persimmon")).toEqual([messageId])
+  await integrity()
+})
