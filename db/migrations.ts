@@ -12,6 +12,7 @@ import m0004 from "./migrations/0004_people.sql" with { type: "text" }
 import m0005 from "./migrations/0005_uploads.sql" with { type: "text" }
 import m0006 from "./migrations/0006_messages_seq_index.sql" with { type: "text" }
 import m0007 from "./migrations/0007_search_backlog.sql" with { type: "text" }
+import m0008 from "./migrations/0008_uploads_quota.sql" with { type: "text" }
 import journal from "./migrations/meta/_journal.json" with { type: "json" }
 
 const files: Record<string, string> = {
@@ -23,6 +24,7 @@ const files: Record<string, string> = {
   "0005_uploads": m0005,
   "0006_messages_seq_index": m0006,
   "0007_search_backlog": m0007,
+  "0008_uploads_quota": m0008,
 }
 
 export interface Migration {

@@ -266,7 +266,7 @@ export const uploads = sqliteTable(
     storageKey: text("storage_key").notNull(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
-  (t) => [index("uploads_created").on(t.createdAt)],
+  (t) => [index("uploads_created").on(t.createdAt), index("uploads_uploader").on(t.uploaderId, t.size)],
 )
 
 /** The uploads a message carries, in order; one upload may be carried by several messages. */

@@ -73,7 +73,7 @@ export interface Config {
   /** How long a password reset token lasts. */
   passwordResetTtlSeconds: number
   /** Uploaded files: the largest, the types allowed (sniffed), and where they are kept. */
-  uploads: { maxBytes: number; types: string[]; storage: string }
+  uploads: { maxBytes: number; quotaBytes: number; types: string[]; storage: string }
 }
 
 function fromSettings(s: SettingValues): Config {
@@ -124,7 +124,12 @@ function fromSettings(s: SettingValues): Config {
     userDirectory: s.USER_DIRECTORY,
     inviteTtlSeconds: s.INVITE_TTL,
     passwordResetTtlSeconds: s.PASSWORD_RESET_TTL,
-    uploads: { maxBytes: s.UPLOAD_MAX_BYTES, types: s.UPLOAD_TYPES, storage: s.UPLOAD_STORAGE },
+    uploads: {
+      maxBytes: s.UPLOAD_MAX_BYTES,
+      quotaBytes: s.UPLOAD_QUOTA_BYTES,
+      types: s.UPLOAD_TYPES,
+      storage: s.UPLOAD_STORAGE,
+    },
   }
 }
 

@@ -275,6 +275,13 @@ export const SETTINGS = {
     description: "Largest uploaded file, in bytes (25 MiB).",
     details: "A larger one is 413 `PAYLOAD_TOO_LARGE`, and nothing of it is kept.",
   },
+  UPLOAD_QUOTA_BYTES: {
+    kind: wholeNumber(0),
+    default: "1073741824",
+    description: "Bytes of files one user may keep in all, sent or waiting to be (1 GiB; `0`: no limit).",
+    details:
+      "An upload that would go past it is 413 `PAYLOAD_TOO_LARGE` naming the quota, and nothing of it is kept. Files count until their last message is deleted, or, never sent, until the sweep removes them.",
+  },
   UPLOAD_TYPES: {
     kind: mimeTypes,
     default:

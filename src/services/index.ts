@@ -164,6 +164,7 @@ export function createServices({ db, jwtSecret, config, shared, uploadStorage }:
     db,
     storage: uploadStorage,
     maxBytes: config.uploads.maxBytes,
+    quotaBytes: config.uploads.quotaBytes,
     types: config.uploads.types,
     limit: limits.send,
   })

@@ -18,6 +18,8 @@ export interface UploadDeps {
   db: Db
   storage: UploadStorage
   maxBytes: number
+  /** What one uploader may keep in all (UPLOAD_QUOTA_BYTES; 0: no limit). */
+  quotaBytes?: number
   /** The MIME types one may upload (UPLOAD_TYPES). */
   types: readonly string[]
   /** Per uploader: the messages limit, so files cannot be sent faster than messages. */
@@ -46,9 +48,16 @@ const stored = (r: Row): StoredUpload => ({
 })
 
 /** The upload service over one database and one storage. */
-export function createUploads({ db, storage, maxBytes, types, limit }: UploadDeps) {
+export function createUploads({ db, storage, maxBytes, quotaBytes = 0, types, limit }: UploadDeps) {
   const query = async (sql: string, args: (string | number | null)[]) =>
     (await db.$client.execute({ sql, args })).rows
+
+  /** Bytes of the files `uploaderId` keeps (sent, or waiting to be). */
+  const keptBy = async (uploaderId: number) =>
+    Number(
+      (await query("SELECT coalesce(sum(size), 0) AS n FROM uploads WHERE uploader_id = ?", [uploaderId]))[0]!
+        .n,
+    )
 
   /** Removes the files of these unreferenced uploads, then their rows; a failed removal is tried again by the sweep. */
   async function removeUnreferenced(where: string, args: (string | number)[]): Promise<number> {
@@ -82,7 +91,20 @@ export function createUploads({ db, storage, maxBytes, types, limit }: UploadDep
       if (declaredSize !== undefined && declaredSize > maxBytes)
         throw new AppError("PAYLOAD_TOO_LARGE", `The file is over ${maxBytes} bytes (UPLOAD_MAX_BYTES)`)
       await limit.consume(uploader.id)
-      const file = await receive(body, { dir: storage.partialDir, maxBytes, types })
+      // The quota bounds the body as it streams; the INSERT checks it again, for uploads side by side.
+      const left = quotaBytes > 0 ? quotaBytes - (await keptBy(uploader.id)) : Number.POSITIVE_INFINITY
+      const overQuota = () =>
+        new AppError(
+          "PAYLOAD_TOO_LARGE",
+          `Your files would take more than ${quotaBytes} bytes (UPLOAD_QUOTA_BYTES); delete some messages with files first`,
+        )
+      if (left <= 0 || (declaredSize !== undefined && declaredSize > left)) throw overQuota()
+      const file = await receive(body, {
+        dir: storage.partialDir,
+        maxBytes: Math.min(maxBytes, left),
+        types,
+        ...(left < maxBytes ? { tooLarge: overQuota } : {}),
+      })
       const id = randomBytes(16).toString("base64url")
       try {
         await storage.keep(file.path, id, file.mime)
@@ -90,14 +112,25 @@ export function createUploads({ db, storage, maxBytes, types, limit }: UploadDep
         await unlink(file.path).catch(() => {})
         throw err
       }
+      let stored: boolean
       try {
-        await query(
-          "INSERT INTO uploads (id, uploader_id, name, mime, size, duration_ms, storage_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          [id, uploader.id, meta.name, file.mime, file.size, meta.durationMs, id],
-        )
+        const { rowsAffected } = await db.$client.execute({
+          sql: `INSERT INTO uploads (id, uploader_id, name, mime, size, duration_ms, storage_key)
+                SELECT ?, ?, ?, ?, ?, ?, ?
+                 WHERE ? = 0 OR (SELECT coalesce(sum(size), 0) FROM uploads WHERE uploader_id = ?) + ? <= ?`,
+          args: [
+            ...[id, uploader.id, meta.name, file.mime, file.size, meta.durationMs, id],
+            ...[quotaBytes, uploader.id, file.size, quotaBytes],
+          ],
+        })
+        stored = rowsAffected === 1
       } catch (err) {
         await storage.remove(id).catch(() => {})
         throw err
+      }
+      if (!stored) {
+        await storage.remove(id).catch(() => {})
+        throw overQuota()
       }
       return toAttachment(id, meta.name, file.mime, file.size, meta.durationMs)
     },

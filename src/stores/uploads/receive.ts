@@ -19,11 +19,13 @@ export interface ReceiveOptions {
   /** Where to write (UploadStorage.partialDir). */
   dir: string
   maxBytes: number
+  /** The error past `maxBytes` (the file size limit's, or the quota's). */
+  tooLarge?: () => AppError
   /** The MIME types allowed (UPLOAD_TYPES). */
   types: readonly string[]
 }
 
-const tooLarge = (maxBytes: number) =>
+const overLimit = (maxBytes: number) =>
   new AppError("PAYLOAD_TOO_LARGE", `The file is over ${maxBytes} bytes (UPLOAD_MAX_BYTES)`)
 const unsupported = (mime: string | undefined) =>
   new AppError(
@@ -40,7 +42,7 @@ const unavailable = () =>
 /** Reads `body` into a new file in `dir`; throws PAYLOAD_TOO_LARGE or UNSUPPORTED_MEDIA_TYPE. */
 export async function receive(
   body: ReadableStream<Uint8Array> | null,
-  { dir, maxBytes, types }: ReceiveOptions,
+  { dir, maxBytes, types, tooLarge = () => overLimit(maxBytes) }: ReceiveOptions,
 ): Promise<Received> {
   const path = join(dir, `${crypto.randomUUID()}.part`)
   const file = await open(path, "wx", 0o600)
@@ -70,7 +72,7 @@ export async function receive(
       }
       if (!chunk?.value || chunk.done) break
       size += chunk.value.length
-      if (size > maxBytes) throw tooLarge(maxBytes)
+      if (size > maxBytes) throw tooLarge()
       if (mime === undefined) {
         head.push(chunk.value)
         headBytes += chunk.value.length
