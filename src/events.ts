@@ -33,7 +33,8 @@ export interface DomainEvents {
    * A user's profile changed: `user` as its owner sees it (their devices hear it so); the
    * `recipients`, who share a conversation with them, hear it as others see it.
    */
-  user_updated: { user: PublicUser; recipients: number[] }
+  /** `locale` when the language changed: for the user's own devices only. */
+  user_updated: { user: PublicUser; recipients: number[]; locale?: string | null }
 }
 
 type Listener<T> = (payload: T) => void

@@ -35,7 +35,10 @@ test("a new display name: user_updated to a teammate (email hidden) and my other
     isAdmin: false,
     locale: "fr-CA",
   })
-  expect(onLaptop).toEqual({ user: { id: nina.id, email: nina.email, displayName: "Nina Simone" } })
+  expect(onLaptop).toEqual({
+    user: { id: nina.id, email: nina.email, displayName: "Nina Simone" },
+    locale: "fr-CA",
+  })
   expect(onMate).toEqual({ user: { id: nina.id, email: "", displayName: "Nina Simone" } })
   expect(leaked).toBe(true)
   // The socket opened before the change speaks under the new name.
@@ -54,20 +57,29 @@ test("a new display name: user_updated to a teammate (email hidden) and my other
   })
 })
 
-test("a language alone is nobody else's news; null clears a name", async () => {
+test("a language is news to my other devices only; null clears a name", async () => {
   const [omar, mate] = await quickUsers(h, ["omar", "mate"])
   await createConversation(h, omar, [mate])
-  const mates = await connect(h, mate)
-  const [res, quiet] = await Promise.all([
+  const [mates, tablet] = await Promise.all([connect(h, mate), connect(h, omar)])
+  const [res, quiet, onTablet] = await Promise.all([
     patch(omar, { locale: "ar" }),
     nothingWithin(mates, "user_updated", 300),
+    waitFor(tablet, "user_updated"),
   ])
   expect([res.body.user.locale, quiet]).toEqual(["ar", true])
+  expect(onTablet).toEqual({ user: { id: omar.id, email: omar.email, displayName: "omar" }, locale: "ar" })
+  // The same language again is no change: nothing is sent.
+  const [, again] = await Promise.all([
+    patch(omar, { locale: "ar" }),
+    nothingWithin(tablet, "user_updated", 300),
+  ])
+  expect(again).toBe(true)
   const [cleared, told] = await Promise.all([
     patch(omar, { displayName: null }),
     waitFor(mates, "user_updated"),
   ])
   expect([cleared.body.user.displayName, told.user.displayName]).toEqual([null, null])
+  expect(told).not.toHaveProperty("locale")
 })
 
 test("a new email needs the current password, must be free, and is told to my devices only", async () => {

@@ -220,10 +220,17 @@ export const serverEvents = {
       "mutedUntil is null when not muted.",
   ),
   user_updated: z
-    .object({ user: wire.publicUser })
+    .object({
+      user: wire.publicUser,
+      locale: z
+        .string()
+        .nullable()
+        .optional()
+        .describe("To their own devices only, when the language changed."),
+    })
     .describe(
       "When a user changes their display name: to the devices of everyone who shares a conversation with " +
-        "them (email hidden) and to their own devices; a new email goes to their own devices only.",
+        "them (email hidden) and to their own devices; a new email or language goes to their own devices only.",
     ),
 } as const
 

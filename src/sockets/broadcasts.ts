@@ -79,9 +79,9 @@ export function relayDomainEvents(io: ChatServer, { bus }: Services): () => void
       io.to(userRoom(userId)).emit("conversation_muted", mute),
     ),
     bus.on("sessions_revoked", ({ userId }) => io.in(userRoom(userId)).disconnectSockets(true)),
-    bus.on("user_updated", ({ user, recipients }) => {
+    bus.on("user_updated", ({ user, recipients, locale }) => {
       renameSockets(io, user.id, user.displayName)
-      io.to(userRoom(user.id)).emit("user_updated", { user })
+      io.to(userRoom(user.id)).emit("user_updated", locale === undefined ? { user } : { user, locale })
       if (recipients.length > 0)
         io.to(recipients.map(userRoom)).emit("user_updated", { user: asSeenByOthers(user) })
     }),

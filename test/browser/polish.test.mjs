@@ -28,7 +28,7 @@ const noDialogsOrErrors = () => {
 }
 
 describe("the language saved in the profile", () => {
-  test("a profile in French shows French in an English browser, after sign-in and after a reload; the selector saves the choice", async () => {
+  test("a profile in French shows French in an English browser, after sign-in and after a reload; the selector saves the choice, and the other open window follows", async () => {
     const account = await register(server, "Françoise Lang")
     await api(server, account, "PATCH", "/api/me", { locale: "fr" })
 
@@ -61,6 +61,9 @@ describe("the language saved in the profile", () => {
       await new Promise((r) => setTimeout(r, 100))
     }
     assert.equal((await api(server, account, "GET", "/api/me")).user.locale, "en")
+    // The first window, still open, turns English at once: its socket hears the change.
+    await page.getByRole("button", { name: "Sign out" }).waitFor()
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "en")
     noDialogsOrErrors()
   })
 })

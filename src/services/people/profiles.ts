@@ -71,10 +71,16 @@ export function createProfiles({ db, audit, bus, users }: ProfileDeps) {
       }
       const after = (await users.findById(userId))!
       const renamed = after.displayName !== before.displayName
-      if (renamed || emailChanges) {
-        // Others only hear of a new name; one's own devices of a new email too.
+      const relocated = after.locale !== before.locale
+      if (renamed || emailChanges || relocated) {
+        // Others only hear of a new name; one's own devices of a new email or language too (a client
+        // shows the language the profile names, on every device at once).
         const { rows } = renamed ? await db.$client.execute({ sql: SHARERS, args: [userId] }) : { rows: [] }
-        bus.emit("user_updated", { user: toPublicUser(after), recipients: rows.map((r) => Number(r.id)) })
+        bus.emit("user_updated", {
+          user: toPublicUser(after),
+          recipients: rows.map((r) => Number(r.id)),
+          ...(relocated ? { locale: after.locale } : {}),
+        })
       }
       return after
     },

@@ -161,12 +161,17 @@ function onEvent(event: ChatEvent): void {
     case "user_updated": {
       // A new name (mine from another device, or someone's I talk with): the list shows names.
       const user = event.data.user
-      if (user.id === mine && me.value)
+      const locale = event.data.locale
+      if (user.id === mine && me.value) {
         me.value = {
           ...me.value,
           displayName: user.displayName,
           ...(user.email ? { email: user.email } : {}),
+          ...(locale !== undefined ? { locale } : {}),
         }
+        // The language chosen on another device shows here at once.
+        if (locale !== undefined) applyLocale(locale)
+      }
       refreshConversations().catch(() => {})
       break
     }
