@@ -48,6 +48,9 @@ export function createSearchIndexer(db: Db, onError: (err: unknown) => void = ()
 
   /** Resolves once every message committed before the call is in the index. */
   async function catchUp(): Promise<void> {
+    // This run takes what the scheduled one would have.
+    clearTimeout(timer)
+    timer = undefined
     // A run already under way may have read the last id before the caller's commit: run once more.
     while (running) await running.catch(() => {})
     running = run().finally(() => {
