@@ -3,11 +3,9 @@
  * from its XADD to its delivery here (causerie_cluster_lag_seconds); a node's own broadcasts, which
  * it also reads back from the stream, are not. How large the lag is, the bench measures.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { rmSync } from "node:fs"
-import { closeAll, connect, createConversation, join, signUp } from "./helpers/clients.ts"
-import { hasRedis, type NodeProcess, type RedisProcess, startNode, startRedis } from "./helpers/cluster.ts"
-import { type TestServer, tempDir } from "./helpers/server.ts"
+import { describe, expect, test } from "bun:test"
+import { connect, createConversation, join, signUp } from "./helpers/clients.ts"
+import { hasRedis, type NodeProcess, useNodes } from "./helpers/cluster.ts"
 import { collect, until, waitFor } from "./helpers/wait.ts"
 
 /** The lag histogram's count and sum on a node, read from its /metrics (loopback needs no token). */
@@ -19,22 +17,7 @@ async function lag(node: NodeProcess): Promise<{ count: number; sum: number }> {
 }
 
 describe.skipIf(!hasRedis)("the cluster adapter's lag", () => {
-  const dir = tempDir()
-  let redis: RedisProcess
-  let nodes: NodeProcess[] = []
-  const on = (i: number) => ({ url: nodes[i]!.url }) as TestServer
-
-  beforeAll(async () => {
-    redis = await startRedis()
-    nodes = [await startNode(dir, redis.url)]
-    nodes.push(await startNode(dir, redis.url))
-  })
-  afterAll(async () => {
-    closeAll()
-    await Promise.all(nodes.map((n) => n.stop("SIGKILL")))
-    await redis.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const { nodes, on } = useNodes(2)
 
   test("is counted where another node's broadcast is delivered, never for a node's own", async () => {
     const [alice, bob] = await Promise.all([signUp(on(0), "alice"), signUp(on(0), "bob")])

@@ -4,44 +4,18 @@
  * from the database.
  */
 import { Database } from "bun:sqlite"
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
-import { rmSync } from "node:fs"
-import { join } from "node:path"
-import { api, closeAll, connect, join as joinRoom, signUp, type TestUser } from "./helpers/clients.ts"
-import { hasRedis, type NodeProcess, type RedisProcess, startNode, startRedis } from "./helpers/cluster.ts"
-import { type TestServer, tempDir } from "./helpers/server.ts"
+import { describe, expect, test } from "bun:test"
+import { connect, createConversation, join as joinRoom, signUp } from "./helpers/clients.ts"
+import { hasRedis, useNodes } from "./helpers/cluster.ts"
 import { collect, nothingWithin, until } from "./helpers/wait.ts"
 
 describe.skipIf(!hasRedis)("order across two nodes", () => {
-  const dir = tempDir()
-  let redis: RedisProcess
-  let nodes: NodeProcess[] = []
-  const on = (i: number) => ({ url: nodes[i]!.url }) as TestServer
-
-  beforeAll(async () => {
-    redis = await startRedis()
-    nodes = [await startNode(dir, redis.url)]
-    nodes.push(await startNode(dir, redis.url))
-  })
-  afterEach(() => closeAll())
-  afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.stop("SIGKILL")))
-    await redis.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
-
-  const group = async (owner: TestUser, others: TestUser[]) => {
-    const res = await api(on(0), "POST", "/api/conversations", {
-      auth: owner,
-      body: { title: "order", participantIds: others.map((u) => u.id) },
-    })
-    expect(res.status).toBe(201)
-    return res.body.id as number
-  }
+  const cluster = useNodes(2)
+  const { on } = cluster
 
   test("senders on both nodes at once: every member, on either node, hears every seq once and in order", async () => {
     const people = await Promise.all(["s1", "s2", "r1", "r2"].map((n) => signUp(on(0), n)))
-    const id = await group(people[0]!, people.slice(1))
+    const id = await createConversation(on(0), people[0]!, people.slice(1))
     const [s1, s2, r1, r2] = await Promise.all(people.map((u, i) => connect(on(i % 2), u)))
     const joined = await Promise.all([s1, s2, r1, r2].map((s) => joinRoom(s!, id)))
     const from = Math.max(...joined.map((j) => j.lastSeq as number))
@@ -63,11 +37,11 @@ describe.skipIf(!hasRedis)("order across two nodes", () => {
 
   test("an event that never came through Redis is read from the database and delivered before the next", async () => {
     const [ann, ben] = await Promise.all(["ann", "ben"].map((n) => signUp(on(0), n)))
-    const id = await group(ann!, [ben!])
+    const id = await createConversation(on(0), ann!, [ben!])
     const [a, b] = await Promise.all([connect(on(0), ann!), connect(on(1), ben!)])
     await Promise.all([joinRoom(a!, id), joinRoom(b!, id)])
     // A message committed by a node that died before publishing it: in the database, never broadcast.
-    const db = new Database(join(dir, "chat.db"))
+    const db = new Database(cluster.dbPath)
     db.exec("PRAGMA busy_timeout = 5000")
     db.transaction(() => {
       db.run("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ?", [id])
@@ -93,7 +67,7 @@ describe.skipIf(!hasRedis)("order across two nodes", () => {
 
   test("a node that restarts orders again from its first join: its members hear everything once, in order", async () => {
     const people = await Promise.all(["t1", "t2", "listener"].map((n) => signUp(on(0), n)))
-    const id = await group(people[0]!, people.slice(1))
+    const id = await createConversation(on(0), people[0]!, people.slice(1))
     const [s1, s2] = await Promise.all([connect(on(0), people[0]!), connect(on(1), people[1]!)])
     await Promise.all([joinRoom(s1!, id), joinRoom(s2!, id)])
     // 15 a sender each round: two rounds stay within one message burst (40).
@@ -108,10 +82,10 @@ describe.skipIf(!hasRedis)("order across two nodes", () => {
       expect(acks.every((a) => a.ok)).toBe(true)
       return acks.map((a) => a.message.seq as number).sort((a, b) => a - b)
     }
-    const third = await startNode(dir, redis.url)
+    const third = await cluster.start()
     try {
       for (const round of ["before", "after"]) {
-        const l = await connect({ url: third.url } as TestServer, people[2]!)
+        const l = await connect(on(third), people[2]!)
         await joinRoom(l, id)
         const heard = collect(l, "new_message")
         const seqs = await burst(round)
@@ -120,7 +94,7 @@ describe.skipIf(!hasRedis)("order across two nodes", () => {
         l.close()
         if (round === "before") {
           await third.stop()
-          Object.assign(third, await startNode(dir, redis.url))
+          Object.assign(third, await cluster.start())
         }
       }
     } finally {

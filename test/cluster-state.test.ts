@@ -3,44 +3,27 @@
  * (logged-out tokens, presence, typing) holds across nodes.
  */
 import { Database } from "bun:sqlite"
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
-import { rmSync } from "node:fs"
-import { join } from "node:path"
+import { describe, expect, test } from "bun:test"
 import type { Socket } from "socket.io-client"
 import {
   api,
-  closeAll,
   connect,
   connectError,
+  createConversation,
   join as joinRoom,
   signUp,
   socketFor,
   type TestUser,
 } from "./helpers/clients.ts"
-import { hasRedis, type NodeProcess, type RedisProcess, startNode, startRedis } from "./helpers/cluster.ts"
-import { type TestServer, tempDir } from "./helpers/server.ts"
+import { hasRedis, useNodes } from "./helpers/cluster.ts"
 import { nothingWithin, waitFor } from "./helpers/wait.ts"
 
 const GRACE_MS = 300
 const ENV = { PRESENCE_GRACE_MS: String(GRACE_MS), NODE_TIMEOUT_MS: "1500", MAX_CONNECTIONS_PER_USER: "3" }
 
 describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
-  const dir = tempDir()
-  let redis: RedisProcess
-  let nodes: NodeProcess[] = []
-  const on = (i: number) => ({ url: nodes[i]!.url }) as TestServer
-
-  beforeAll(async () => {
-    redis = await startRedis()
-    nodes = [await startNode(dir, redis.url, ENV)]
-    nodes.push(await startNode(dir, redis.url, ENV))
-  })
-  afterEach(() => closeAll())
-  afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.stop("SIGKILL")))
-    await redis.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const cluster = useNodes(2, ENV)
+  const { on } = cluster
 
   test("a token logged out on node 1 is refused by node 2: HTTP, new handshakes, and its open socket", async () => {
     const user = await signUp(on(0), "leaver")
@@ -84,7 +67,7 @@ describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
     expect([(await me(0)).status, (await me(1)).status]).toEqual([200, 200])
     // As if a node had revoked it and died before saying so.
     const { jti, exp } = JSON.parse(Buffer.from(user.token.split(".")[1]!, "base64url").toString())
-    const db = new Database(join(dir, "chat.db"))
+    const db = new Database(cluster.dbPath)
     db.exec("PRAGMA busy_timeout = 5000")
     db.run("INSERT INTO revoked_tokens (token_id, expires_at) VALUES (?, ?)", [jti, exp * 1000])
     db.close()
@@ -98,14 +81,6 @@ describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
     }
   })
 
-  const group = async (owner: TestUser, others: TestUser[]) => {
-    const res = await api(on(0), "POST", "/api/conversations", {
-      auth: owner,
-      body: { title: "presence", participantIds: others.map((u) => u.id) },
-    })
-    expect(res.status).toBe(201)
-    return res.body.id as number
-  }
   /** How `viewer` sees `user` in the conversation's participants, asked of node `node`. */
   const seenIn = async (node: number, id: number, viewer: TestUser, user: TestUser) => {
     const res = await api(on(node), "GET", `/api/conversations/${id}`, { auth: viewer })
@@ -116,7 +91,7 @@ describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
 
   test("a user on node 1 only is online to a member on node 2, and goes offline there once the last device is gone", async () => {
     const [alice, bob] = await Promise.all(["alice", "bob"].map((n) => signUp(on(0), n)))
-    const id = await group(bob!, [alice!])
+    const id = await createConversation(on(0), bob!, [alice!])
     const b = await connect(on(1), bob!)
     const [cameOnline, a1] = await Promise.all([presenceOf(b, alice!), connect(on(0), alice!)])
     expect(cameOnline).toEqual({ userId: alice!.id, online: true, lastSeenAt: null })
@@ -141,7 +116,7 @@ describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
 
   test("a reload onto the other node within the grace is no offline blip", async () => {
     const [cid, dan] = await Promise.all(["cid", "dan"].map((n) => signUp(on(0), n)))
-    await group(dan!, [cid!])
+    await createConversation(on(0), dan!, [cid!])
     const d = await connect(on(1), dan!)
     const [, c1] = await Promise.all([presenceOf(d, cid!), connect(on(0), cid!)])
     c1.close()
@@ -158,11 +133,11 @@ describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
 
   test("a node killed: its users with no device elsewhere go offline for the others, last seen when it died", async () => {
     const [fay, gus] = await Promise.all(["fay", "gus"].map((n) => signUp(on(0), n)))
-    const id = await group(gus!, [fay!])
-    const doomed = await startNode(dir, redis.url, ENV)
+    const id = await createConversation(on(0), gus!, [fay!])
+    const doomed = await cluster.start()
     try {
       const g = await connect(on(1), gus!)
-      const [, f] = await Promise.all([presenceOf(g, fay!), connect({ url: doomed.url } as TestServer, fay!)])
+      const [, f] = await Promise.all([presenceOf(g, fay!), connect(on(doomed), fay!)])
       expect(await seenIn(0, id, gus!, fay!)).toEqual({ online: true, lastSeenAt: null })
       f.io.opts.reconnection = false
       const killedAt = Date.now()
@@ -177,7 +152,7 @@ describe.skipIf(!hasRedis)("two nodes: sessions, presence and typing", () => {
 
   test("typing crosses nodes, and a message its author sends through the other node ends it there at once", async () => {
     const [tia, uma] = await Promise.all(["tia", "uma"].map((n) => signUp(on(0), n)))
-    const id = await group(tia!, [uma!])
+    const id = await createConversation(on(0), tia!, [uma!])
     const [t1, t2, u2] = await Promise.all([connect(on(0), tia!), connect(on(1), tia!), connect(on(1), uma!)])
     await Promise.all([joinRoom(t1, id), joinRoom(t2, id), joinRoom(u2, id)])
     const [typing] = await Promise.all([

@@ -4,46 +4,20 @@
  */
 
 import { Database } from "bun:sqlite"
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
-import { rmSync } from "node:fs"
-import { join } from "node:path"
-import { api, closeAll, connect, join as joinRoom, signUp, type TestUser } from "./helpers/clients.ts"
-import { hasRedis, type NodeProcess, type RedisProcess, startNode, startRedis } from "./helpers/cluster.ts"
-import { type TestServer, tempDir } from "./helpers/server.ts"
+import { describe, expect, test } from "bun:test"
+import { api, connect, createConversation, join as joinRoom, signUp } from "./helpers/clients.ts"
+import { hasRedis, useNodes } from "./helpers/cluster.ts"
 import { collect, nothingWithin, until, waitFor } from "./helpers/wait.ts"
 
 if (!hasRedis)
   console.warn("cluster tests skipped: redis-server is not installed (apt-get install redis-server)")
 
 describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
-  const dir = tempDir()
-  let redis: RedisProcess
-  let nodes: NodeProcess[] = []
-  const on = (i: number) => ({ url: nodes[i]!.url }) as TestServer
+  const cluster = useNodes(3)
+  const { nodes, on } = cluster
 
-  beforeAll(async () => {
-    redis = await startRedis()
-    // The first node creates the schema; the others open it migrated.
-    nodes = [await startNode(dir, redis.url)]
-    nodes.push(...(await Promise.all([startNode(dir, redis.url), startNode(dir, redis.url)])))
-  })
-  afterEach(() => closeAll())
-  afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.stop("SIGKILL")))
-    await redis.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
-
-  const group = async (owner: TestUser, others: TestUser[], node = 0) => {
-    const res = await api(on(node), "POST", "/api/conversations", {
-      auth: owner,
-      body: { title: "cluster", participantIds: others.map((u) => u.id) },
-    })
-    expect(res.status).toBe(201)
-    return res.body.id as number
-  }
   const stored = () => {
-    const db = new Database(join(dir, "chat.db"), { readonly: true })
+    const db = new Database(cluster.dbPath, { readonly: true })
     try {
       return (cid: number) =>
         db
@@ -59,7 +33,7 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
 
   test("a message sent on node 1 reaches members on nodes 2 and 3 exactly once, in seq order", async () => {
     const [alice, bob, carol] = await Promise.all(["alice", "bob", "carol"].map((n) => signUp(on(0), n)))
-    const id = await group(alice!, [bob!, carol!])
+    const id = await createConversation(on(0), alice!, [bob!, carol!])
     const [a, b, c] = await Promise.all([
       connect(on(0), alice!),
       connect(on(1), bob!),
@@ -85,7 +59,7 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
 
   test("a removal on node 2 stops delivery on nodes 1 and 3 at once, and the removed user is refused there", async () => {
     const [admin, dave, erin] = await Promise.all(["admin", "dave", "erin"].map((n) => signUp(on(1), n)))
-    const id = await group(admin!, [dave!, erin!], 1)
+    const id = await createConversation(on(1), admin!, [dave!, erin!])
     const [d1, d3, e3, adm] = await Promise.all([
       connect(on(0), dave!),
       connect(on(2), dave!),
@@ -121,7 +95,7 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
 
   test("a new name on node 1: teammates on node 3 hear it, and the user's socket on node 2 speaks under it", async () => {
     const [fay, gil] = await Promise.all(["fay", "gil"].map((n) => signUp(on(0), n)))
-    const id = await group(fay!, [gil!])
+    const id = await createConversation(on(0), fay!, [gil!])
     const [f2, g3] = await Promise.all([connect(on(1), fay!), connect(on(2), gil!)])
     await Promise.all([joinRoom(f2!, id), joinRoom(g3!, id)])
     const [res, told] = await Promise.all([
@@ -141,7 +115,7 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
 
   test("the message limit holds across nodes: spreading sockets over nodes does not pass it", async () => {
     const [frank, gina] = await Promise.all(["frank", "gina"].map((n) => signUp(on(0), n)))
-    const id = await group(frank!, [gina!])
+    const id = await createConversation(on(0), frank!, [gina!])
     const sockets = await Promise.all([0, 1, 2].map((i) => connect(on(i), frank!)))
     // 3 x 30 sends at once against one budget of 40 (burst) plus 20 a second: one node's memory would let 90 in.
     const acks = await Promise.all(
@@ -176,7 +150,7 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
 
   test("concurrent sends from all three nodes to one conversation: every seq once, none missing", async () => {
     const people = await Promise.all(["p0", "p1", "p2"].map((n) => signUp(on(0), n)))
-    const id = await group(people[0]!, people.slice(1))
+    const id = await createConversation(on(0), people[0]!, people.slice(1))
     const sockets = await Promise.all(people.map((u, i) => connect(on(i), u)))
     const acks = await Promise.all(
       sockets.flatMap((s, n) =>
@@ -193,7 +167,7 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
 
   test("node 2 killed under traffic: its client reconnects to node 3, syncs, and holds every acknowledged message once", async () => {
     const [hal, ivy] = await Promise.all(["hal", "ivy"].map((n) => signUp(on(0), n)))
-    const id = await group(hal!, [ivy!])
+    const id = await createConversation(on(0), hal!, [ivy!])
     const [h1, i2] = await Promise.all([connect(on(0), hal!), connect(on(1), ivy!)])
     await joinRoom(h1!, id)
     // Ivy's client: messages by seq, and a cursor that moves while events arrive in order.
@@ -240,7 +214,7 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
   })
 
   test("/readyz says 503 while Redis is away and 200 once it is back; broadcasts cross nodes again", async () => {
-    await redis.stop()
+    await cluster.redis.stop()
     const status = () => fetch(`${nodes[0]!.url}/readyz`).then((r) => r.status)
     let seen = 0
     for (let i = 0; i < 100 && seen !== 503; i++) {
@@ -248,7 +222,7 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
       await Bun.sleep(50)
     }
     expect(seen).toBe(503)
-    await redis.restart()
+    await cluster.redis.restart()
     let back = 0
     for (let i = 0; i < 200 && back !== 200; i++) {
       back = await status()
@@ -256,7 +230,7 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
     }
     expect(back).toBe(200)
     const [jo, kim] = await Promise.all(["jo", "kim"].map((n) => signUp(on(0), n)))
-    const id = await group(jo!, [kim!])
+    const id = await createConversation(on(0), jo!, [kim!])
     const [j, k] = await Promise.all([connect(on(0), jo!), connect(on(2), kim!)])
     await Promise.all([joinRoom(j!, id), joinRoom(k!, id)])
     const [ack, got] = await Promise.all([
