@@ -1,23 +1,18 @@
 /** Failed logins, registrations, new conversations and changes: each throttled with RATE_LIMITED and retryAfterMs. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
-import { api, closeAll, connect, createConversation, type TestUser } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { describe, expect, test } from "bun:test"
+import { api, connect, createConversation, type TestUser } from "./helpers/clients.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { nothingWithin, until } from "./helpers/wait.ts"
 import { QUICK_PASSWORD, quickUsers } from "./helpers/world.ts"
 
-let h: TestServer
-beforeAll(async () => {
-  h = await startTestServer({
-    TRUST_PROXY: "true",
-    LOGIN_MAX_FAILURES: "3",
-    LOGIN_SLOWDOWN_AFTER: "5",
-    RATE_LIMIT_REGISTRATIONS_PER_HOUR: "3",
-    RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "5",
-    RATE_LIMIT_CHANGES_PER_MINUTE: "5",
-  })
+const h = useTestServer({
+  TRUST_PROXY: "true",
+  LOGIN_MAX_FAILURES: "3",
+  LOGIN_SLOWDOWN_AFTER: "5",
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR: "3",
+  RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "5",
+  RATE_LIMIT_CHANGES_PER_MINUTE: "5",
 })
-afterEach(() => closeAll())
-afterAll(() => h.stop())
 
 const PASSWORD = QUICK_PASSWORD
 // Users written straight to the database: registration itself is throttled here.

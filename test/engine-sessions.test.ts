@@ -1,23 +1,21 @@
 /** Engine.IO sessions that have not authenticated are capped per address and in total, and expire quickly. */
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test"
-import { closeAll, connect, connectError, socketFor, type TestUser } from "./helpers/clients.ts"
-import { startTestServer, type TestServer } from "./helpers/server.ts"
+import { beforeAll, expect, test } from "bun:test"
+import { connect, connectError, socketFor, type TestUser } from "./helpers/clients.ts"
+import { startTestServer } from "./helpers/server.ts"
+import { useTestServer } from "./helpers/useTestServer.ts"
 import { quickUsers } from "./helpers/world.ts"
 
-let h: TestServer
+const h = useTestServer({
+  TRUST_PROXY: "true",
+  MAX_PENDING_SESSIONS_PER_ADDRESS: "5",
+  MAX_PENDING_SESSIONS: "8",
+  // Long enough that the flood below is still pending when the late socket comes (test 3 has its own).
+  PENDING_SESSION_TIMEOUT_MS: "30000",
+})
 let user: TestUser
 beforeAll(async () => {
-  h = await startTestServer({
-    TRUST_PROXY: "true",
-    MAX_PENDING_SESSIONS_PER_ADDRESS: "5",
-    MAX_PENDING_SESSIONS: "8",
-    // Long enough that the flood below is still pending when the late socket comes (test 3 has its own).
-    PENDING_SESSION_TIMEOUT_MS: "30000",
-  })
   ;[user] = (await quickUsers(h, ["holder"])) as [TestUser]
 })
-afterEach(() => closeAll())
-afterAll(() => h.stop())
 
 /** An anonymous long-polling handshake, as a flood sends them. */
 const handshake = (from: string, query = "", url = h.url) =>
