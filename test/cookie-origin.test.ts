@@ -100,3 +100,29 @@ describe("the origin check compares scheme, host and port", () => {
     expect(h.query("select id from messages where conversation_id = ?", id)).toEqual([])
   })
 })
+
+describe("behind a trusted proxy (TRUST_PROXY=true)", () => {
+  test("a cookie write from the https origin the proxy serves passes on /api/conversations and /api/messages alike, and only with the proxy's word", async () => {
+    const p = await startTestServer({ TRUST_PROXY: "true" })
+    try {
+      const [owner, peer] = [await signUp(p, "proxied"), await signUp(p, "peer")]
+      const id = await createConversation(p, owner, [peer])
+      const cookie = { cookie: `token=${owner.token}`, origin: p.url.replace("http://", "https://") }
+      const proxied = { ...cookie, "x-forwarded-proto": "https" }
+      const sent = await api(p, "POST", `/api/conversations/${id}/messages`, {
+        headers: proxied,
+        body: { text: "through the proxy" },
+      })
+      expect(sent.status).toBe(201)
+      const edit = (headers: Record<string, string>, text: string) =>
+        api(p, "PATCH", `/api/messages/${sent.body.message.id}`, { headers, body: { text } })
+      expect((await edit(cookie, "not from the proxy")).status).toBe(403)
+      expect((await edit(proxied, "edited through the proxy")).status).toBe(200)
+      expect(p.query("select text from messages where id = ?", sent.body.message.id)).toEqual([
+        { text: "edited through the proxy" },
+      ])
+    } finally {
+      await p.stop()
+    }
+  })
+})

@@ -1,5 +1,4 @@
 /** Server administration over HTTP: every route under /api/admin needs a server admin. */
-import { Hono } from "hono"
 import { z } from "zod"
 import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
@@ -9,15 +8,14 @@ import { auditPage, createdInvite, invite } from "../schemas/peopleWire.ts"
 import type { Services } from "../services/index.ts"
 import { adminUserRoutes } from "./adminUsers.ts"
 import { describe } from "./describe.ts"
-import { type AppEnv, readJson } from "./env.ts"
-import { requireAuth, requireServerAdmin } from "./requireAuth.ts"
+import { readJson } from "./env.ts"
+import { authedRouter, requireServerAdmin } from "./requireAuth.ts"
 
 const tag = "Administration"
 
 /** Routes under /api/admin. */
 export function adminRoutes(services: Services, config: Config) {
-  const app = new Hono<AppEnv>()
-  app.use(requireAuth(services.sessions, config.corsOrigins, config.trustProxy), requireServerAdmin)
+  const app = authedRouter(services.sessions, config).use(requireServerAdmin)
   const { invites } = services.people
 
   app.route("/users", adminUserRoutes(services))

@@ -105,7 +105,7 @@ export function createApp({ services, config, logger, ready }: AppDeps) {
     apiDocRoutes(() => app),
   )
   app.route("/api", authRoutes(services, config))
-  const guard = requireAuth(services.sessions, config.corsOrigins, config.trustProxy)
+  const guard = requireAuth(services.sessions, config)
   app.use("/api/me", guard)
   app.use("/api/me/*", guard)
   app.route("/api/me", meRoutes(services))

@@ -26,7 +26,7 @@ const isHttps = (c: Context) =>
 /** Routes under /api/auth. */
 export function authRoutes(services: Services, config: Config) {
   const app = new Hono<AppEnv>()
-  const guard = requireAuth(services.sessions, config.corsOrigins, config.trustProxy)
+  const guard = requireAuth(services.sessions, config)
   // Every /auth route sets or clears the cookie.
   app.use("/auth/*", cookieRouteGuard(config.corsOrigins, config.trustProxy))
   const limits = services.limits

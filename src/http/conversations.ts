@@ -1,5 +1,4 @@
 /** Conversations and their history over HTTP; every route requires a participant. */
-import { Hono } from "hono"
 import { z } from "zod"
 import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
@@ -16,17 +15,16 @@ import type { Services } from "../services/index.ts"
 import { conversationSettingsRoutes } from "./conversationSettings.ts"
 import { deliveryRoutes } from "./delivery.ts"
 import { describe } from "./describe.ts"
-import { type AppEnv, readJson } from "./env.ts"
+import { readJson } from "./env.ts"
 import { participantRoutes } from "./participants.ts"
-import { requireAuth } from "./requireAuth.ts"
+import { authedRouter } from "./requireAuth.ts"
 
 const tag = "Conversations"
 const params = { id: "The conversation's id" }
 
 /** Routes under /api/conversations. */
 export function conversationRoutes(services: Services, config: Config) {
-  const app = new Hono<AppEnv>()
-  app.use(requireAuth(services.sessions, config.corsOrigins, config.trustProxy))
+  const app = authedRouter(services.sessions, config)
 
   app.post(
     "/",

@@ -1,5 +1,4 @@
 /** Existing messages over HTTP: edit, delete, react; the same service calls as the socket events. */
-import { Hono } from "hono"
 import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
 import { reactionList } from "../schemas/changes.ts"
@@ -8,8 +7,8 @@ import { idParam } from "../schemas/inputs.ts"
 import { editMessageInput, reactionInput } from "../schemas/messageInputs.ts"
 import type { Services } from "../services/index.ts"
 import { describe } from "./describe.ts"
-import { type AppEnv, readJson } from "./env.ts"
-import { requireAuth } from "./requireAuth.ts"
+import { readJson } from "./env.ts"
+import { authedRouter } from "./requireAuth.ts"
 
 const tag = "Messages"
 const params = { id: "The message's id" }
@@ -17,8 +16,7 @@ const withEmoji = { ...params, emoji: { text: "One emoji, percent-encoded (%F0%9
 
 /** Routes under /api/messages. */
 export function messageRoutes(services: Services, config: Config) {
-  const app = new Hono<AppEnv>()
-  app.use(requireAuth(services.sessions, config.corsOrigins))
+  const app = authedRouter(services.sessions, config)
   const { messageChanges, reactions } = services
   const messageId = (raw: string | undefined) => parseInput(idParam, raw)
   // The emoji comes percent-encoded in the path; Hono hands it over decoded.

@@ -1,6 +1,8 @@
 /** The HTTP guard: a Bearer token or the `token` cookie, resolved to a live user. */
+import { Hono } from "hono"
 import { getCookie } from "hono/cookie"
 import { createMiddleware } from "hono/factory"
+import type { Config } from "../config.ts"
 import { AppError } from "../errors.ts"
 import type { Sessions } from "../services/auth/sessions.ts"
 import { asSeenByOthers, toOwnUser, toPublicUser } from "../services/userService.ts"
@@ -18,11 +20,14 @@ export function requestToken(
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"])
 
+/** What the guard needs of the settings to tell this server's own origin (behind a proxy too). */
+export type OriginSettings = Pick<Config, "corsOrigins" | "trustProxy">
+
 /**
  * Rejects the request with UNAUTHORIZED unless it carries a valid token, and a cookie-authenticated
  * write with FORBIDDEN unless its origin is allowed; sets `c.var.user`.
  */
-export function requireAuth(sessions: Sessions, allowedOrigins: string[], trustProxy = false) {
+export function requireAuth(sessions: Sessions, { corsOrigins, trustProxy }: OriginSettings) {
   return createMiddleware<AppEnv>(async function requireAuth(c, next) {
     const { token, fromCookie } = requestToken(c.req.header("authorization"), getCookie(c, "token"))
     if (fromCookie && !SAFE_METHODS.has(c.req.method)) {
@@ -31,7 +36,7 @@ export function requireAuth(sessions: Sessions, allowedOrigins: string[], trustP
         placeOf(c.req.url, (n) => c.req.header(n)),
         trustProxy,
       )
-      if (!originAllowed(origin, own, allowedOrigins)) {
+      if (!originAllowed(origin, own, corsOrigins)) {
         c.var.log.warn({ event: "origin_refused", origin }, "cookie request from a foreign origin")
         throw new AppError("FORBIDDEN", "This origin may not use the session cookie")
       }
@@ -47,6 +52,11 @@ export function requireAuth(sessions: Sessions, allowedOrigins: string[], trustP
     }
     await next()
   })
+}
+
+/** A router whose every route is behind `requireAuth`. */
+export function authedRouter(sessions: Sessions, settings: OriginSettings) {
+  return new Hono<AppEnv>().use(requireAuth(sessions, settings))
 }
 
 /** After requireAuth: FORBIDDEN unless the caller is a server admin. */

@@ -1,18 +1,15 @@
 /** Full-text search over HTTP: GET /api/search?q=&conversationId=&before=&limit= */
-import { Hono } from "hono"
 import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
 import { searchQuery } from "../schemas/messageInputs.ts"
 import { searchResults } from "../schemas/searchWire.ts"
 import type { Services } from "../services/index.ts"
 import { describe } from "./describe.ts"
-import type { AppEnv } from "./env.ts"
-import { requireAuth } from "./requireAuth.ts"
+import { authedRouter } from "./requireAuth.ts"
 
 /** Routes under /api/search. */
 export function searchRoutes(services: Services, config: Config) {
-  const app = new Hono<AppEnv>()
-  app.use(requireAuth(services.sessions, config.corsOrigins))
+  const app = authedRouter(services.sessions, config)
 
   // A conversation the caller does not take part in yields nothing: the same answer as one
   // without a match, so a search tells nobody what exists.

@@ -2,7 +2,6 @@
  * Uploads over HTTP: POST /api/uploads takes a file's raw bytes (not multipart), GET and HEAD
  * /api/uploads/:id give them back, with ranges, to those who may read them.
  */
-import { Hono } from "hono"
 import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
 import { uploadId } from "../schemas/inputs.ts"
@@ -10,16 +9,14 @@ import { uploadAnswer, uploadQuery } from "../schemas/uploads.ts"
 import type { Services } from "../services/index.ts"
 import type { StoredUpload } from "../services/uploads.ts"
 import { describe } from "./describe.ts"
-import type { AppEnv } from "./env.ts"
-import { requireAuth } from "./requireAuth.ts"
+import { authedRouter } from "./requireAuth.ts"
 import { byteRange, contentDisposition } from "./uploadHeaders.ts"
 
 const tag = "Uploads"
 
 /** Routes under /api/uploads. */
 export function uploadRoutes(services: Services, config: Config) {
-  const app = new Hono<AppEnv>()
-  app.use(requireAuth(services.sessions, config.corsOrigins, config.trustProxy))
+  const app = authedRouter(services.sessions, config)
 
   app.post(
     "/",

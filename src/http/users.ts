@@ -2,7 +2,6 @@
  * People over HTTP: the directory (services/people/directory.ts) and one person's profile, with
  * presence for those who share a conversation with them (services/presenceService.ts).
  */
-import { Hono } from "hono"
 import { z } from "zod"
 import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
@@ -12,15 +11,13 @@ import { directoryQuery } from "../schemas/peopleInputs.ts"
 import { directoryPage } from "../schemas/peopleWire.ts"
 import type { Services } from "../services/index.ts"
 import { describe } from "./describe.ts"
-import type { AppEnv } from "./env.ts"
-import { requireAuth } from "./requireAuth.ts"
+import { authedRouter } from "./requireAuth.ts"
 
 const tag = "People"
 
 /** Routes under /api/users. */
 export function userRoutes(services: Services, config: Config) {
-  const app = new Hono<AppEnv>()
-  app.use(requireAuth(services.sessions, config.corsOrigins, config.trustProxy))
+  const app = authedRouter(services.sessions, config)
   const { directory } = services.people
 
   app.get(
