@@ -2,13 +2,12 @@
 import { z } from "zod"
 import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
-import { idParam } from "../schemas/inputs.ts"
 import { auditQuery, createInviteInput } from "../schemas/peopleInputs.ts"
 import { auditPage, createdInvite, invite } from "../schemas/peopleWire.ts"
 import type { Services } from "../services/index.ts"
 import { adminUserRoutes } from "./adminUsers.ts"
 import { describe } from "./describe.ts"
-import { readJson } from "./env.ts"
+import { pathId, readJson } from "./env.ts"
 import { authedRouter, requireServerAdmin } from "./requireAuth.ts"
 
 const tag = "Administration"
@@ -61,7 +60,7 @@ export function adminRoutes(services: Services, config: Config) {
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
     async (c) => {
-      const revoked = await invites.revoke(c.var.user.id, parseInput(idParam, c.req.param("id")))
+      const revoked = await invites.revoke(c.var.user.id, pathId(c))
       c.var.log.info({ event: "invite_revoke", userId: c.var.user.id, invite: revoked.id }, "invite revoked")
       return c.json({ invite: revoked })
     },

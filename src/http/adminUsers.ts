@@ -2,12 +2,11 @@
 import { type Context, Hono } from "hono"
 import { z } from "zod"
 import { AppError, parseInput } from "../errors.ts"
-import { idParam } from "../schemas/inputs.ts"
 import { adminUsersQuery, createUserInput } from "../schemas/peopleInputs.ts"
 import { adminUser, adminUsersPage, createdUser, resetToken } from "../schemas/peopleWire.ts"
 import type { Services } from "../services/index.ts"
 import { describe } from "./describe.ts"
-import { type AppEnv, readJson } from "./env.ts"
+import { type AppEnv, pathId, readJson } from "./env.ts"
 
 const tag = "Administration"
 const params = { id: "The account's id" }
@@ -17,7 +16,6 @@ const one = z.object({ user: adminUser })
 export function adminUserRoutes(services: Services) {
   const app = new Hono<AppEnv>()
   const { admin, registration, resets, erasure } = services.people
-  const target = (c: Context<AppEnv>) => parseInput(idParam, c.req.param("id"))
   const log = (c: Context<AppEnv>, event: string, userId: number) =>
     c.var.log.info({ event, userId: c.var.user.id, target: userId }, event.replaceAll("_", " "))
 
@@ -73,18 +71,18 @@ export function adminUserRoutes(services: Services) {
         "Not my own account, nor the last enabled admin (400).",
     ),
     async (c) => {
-      const user = await admin.disable(c.var.user.id, target(c))
+      const user = await admin.disable(c.var.user.id, pathId(c))
       log(c, "admin_user_disable", user.id)
       return c.json({ user })
     },
   )
   app.post("/:id/enable", action("Enable an account", "Its owner may log in again."), async (c) => {
-    const user = await admin.enable(c.var.user.id, target(c))
+    const user = await admin.enable(c.var.user.id, pathId(c))
     log(c, "admin_user_enable", user.id)
     return c.json({ user })
   })
   app.post("/:id/admin", action("Make a server admin", "Grants server admin."), async (c) => {
-    const user = await admin.grant(c.var.user.id, target(c))
+    const user = await admin.grant(c.var.user.id, pathId(c))
     log(c, "admin_grant", user.id)
     return c.json({ user })
   })
@@ -92,7 +90,7 @@ export function adminUserRoutes(services: Services) {
     "/:id/admin",
     action("Take server admin away", "Never from the last enabled admin (400); one may from oneself."),
     async (c) => {
-      const user = await admin.revoke(c.var.user.id, target(c))
+      const user = await admin.revoke(c.var.user.id, pathId(c))
       log(c, "admin_revoke", user.id)
       return c.json({ user })
     },
@@ -111,7 +109,7 @@ export function adminUserRoutes(services: Services) {
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
     async (c) => {
-      const reset = await resets.issue(c.var.user.id, target(c))
+      const reset = await resets.issue(c.var.user.id, pathId(c))
       log(c, "admin_password_reset", reset.userId)
       return c.json(reset, 201)
     },
@@ -130,7 +128,7 @@ export function adminUserRoutes(services: Services) {
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
     async (c) => {
-      const id = target(c)
+      const id = pathId(c)
       if (id === c.var.user.id)
         throw new AppError("BAD_REQUEST", "Delete your own account with DELETE /api/me")
       await erasure.erase(id, { action: "admin.user_delete", actorId: c.var.user.id })

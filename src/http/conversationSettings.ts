@@ -1,12 +1,11 @@
 /** A conversation's settings over HTTP: rename (admins), and the caller's own block and mute. */
 import { Hono } from "hono"
-import { parseInput } from "../errors.ts"
 import { clientEvents } from "../schemas/events.ts"
-import { idParam, updateConversationInput } from "../schemas/inputs.ts"
+import { updateConversationInput } from "../schemas/inputs.ts"
 import { muteInput, muteState } from "../schemas/mute.ts"
 import type { Services } from "../services/index.ts"
 import { describe } from "./describe.ts"
-import { type AppEnv, readJson } from "./env.ts"
+import { type AppEnv, pathId, readJson } from "./env.ts"
 
 const tag = "Conversations"
 const params = { id: "The conversation's id" }
@@ -15,7 +14,6 @@ const params = { id: "The conversation's id" }
 export function conversationSettingsRoutes(services: Services) {
   const app = new Hono<AppEnv>()
   const { settings } = services
-  const conversationId = (raw: string | undefined) => parseInput(idParam, raw)
 
   app.patch(
     "/:id",
@@ -30,7 +28,7 @@ export function conversationSettingsRoutes(services: Services) {
     }),
     async (c) => {
       const input = await readJson(c, updateConversationInput, {
-        conversationId: conversationId(c.req.param("id")),
+        conversationId: pathId(c),
       })
       return c.json(await settings.rename(c.var.user, input.conversationId, input.title))
     },
@@ -49,7 +47,7 @@ export function conversationSettingsRoutes(services: Services) {
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
     async (c) => {
-      const input = await readJson(c, muteInput, { conversationId: conversationId(c.req.param("id")) })
+      const input = await readJson(c, muteInput, { conversationId: pathId(c) })
       return c.json(await settings.mute(c.var.user, input.conversationId, input.mutedUntil))
     },
   )
@@ -65,10 +63,10 @@ export function conversationSettingsRoutes(services: Services) {
   app.post(
     "/:id/block",
     block("Block", "conversation_blocked to my own devices; a blocked group's room is left."),
-    async (c) => c.json(await settings.block(c.var.user, conversationId(c.req.param("id")))),
+    async (c) => c.json(await settings.block(c.var.user, pathId(c))),
   )
   app.delete("/:id/block", block("Unblock", "conversation_unblocked to my own devices."), async (c) =>
-    c.json(await settings.unblock(c.var.user, conversationId(c.req.param("id")))),
+    c.json(await settings.unblock(c.var.user, pathId(c))),
   )
   return app
 }

@@ -3,19 +3,13 @@ import { z } from "zod"
 import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
 import { clientEvents } from "../schemas/events.ts"
-import {
-  createConversationInput,
-  historyQuery,
-  idParam,
-  listQuery,
-  sendMessageInput,
-} from "../schemas/inputs.ts"
+import { createConversationInput, historyQuery, listQuery, sendMessageInput } from "../schemas/inputs.ts"
 import { conversation, conversationDetail, conversationSummary, historyPage } from "../schemas/wire.ts"
 import type { Services } from "../services/index.ts"
 import { conversationSettingsRoutes } from "./conversationSettings.ts"
 import { deliveryRoutes } from "./delivery.ts"
 import { describe } from "./describe.ts"
-import { readJson } from "./env.ts"
+import { pathId, readJson } from "./env.ts"
 import { participantRoutes } from "./participants.ts"
 import { authedRouter } from "./requireAuth.ts"
 
@@ -81,7 +75,7 @@ export function conversationRoutes(services: Services, config: Config) {
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
     async (c) => {
-      const id = parseInput(idParam, c.req.param("id"))
+      const id = pathId(c)
       return c.json(await services.conversations.get(id, c.var.user.id))
     },
   )
@@ -98,7 +92,7 @@ export function conversationRoutes(services: Services, config: Config) {
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
     async (c) => {
-      const id = parseInput(idParam, c.req.param("id"))
+      const id = pathId(c)
       const page = parseInput(historyQuery, c.req.query())
       return c.json(await services.messages.history(c.var.user.id, id, page))
     },
@@ -124,7 +118,7 @@ export function conversationRoutes(services: Services, config: Config) {
       errors: ["FORBIDDEN", "NOT_FOUND", "CONFLICT", "RATE_LIMITED"],
     }),
     async (c) => {
-      const conversationId = parseInput(idParam, c.req.param("id"))
+      const conversationId = pathId(c)
       const key = c.req.header("idempotency-key")
       const input = await readJson(c, sendMessageInput, {
         conversationId,

@@ -2,11 +2,11 @@
 import { Hono } from "hono"
 import { parseInput } from "../errors.ts"
 import { clientEvents } from "../schemas/events.ts"
-import { eventsQuery, idParam, pointerInput } from "../schemas/inputs.ts"
+import { eventsQuery, pointerInput } from "../schemas/inputs.ts"
 import { eventsPage } from "../schemas/wire.ts"
 import type { Services } from "../services/index.ts"
 import { describe } from "./describe.ts"
-import { type AppEnv, readJson } from "./env.ts"
+import { type AppEnv, pathId, readJson } from "./env.ts"
 
 const tag = "Sync"
 const params = { id: "The conversation's id" }
@@ -15,7 +15,6 @@ const pointerBody = { schema: pointerInput, omit: ["conversationId"] }
 /** Routes under /api/conversations/:id (mounted after the auth guard). */
 export function deliveryRoutes(services: Services) {
   const app = new Hono<AppEnv>()
-  const conversationId = (raw: string | undefined) => parseInput(idParam, raw)
 
   app.get(
     "/:id/events",
@@ -31,7 +30,7 @@ export function deliveryRoutes(services: Services) {
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
     async (c) => {
-      const id = conversationId(c.req.param("id"))
+      const id = pathId(c)
       const { after, limit } = parseInput(eventsQuery, c.req.query())
       return c.json(await services.sync.events(c.var.user.id, id, after, limit))
     },
@@ -50,7 +49,7 @@ export function deliveryRoutes(services: Services) {
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
     async (c) => {
-      const input = await readJson(c, pointerInput, { conversationId: conversationId(c.req.param("id")) })
+      const input = await readJson(c, pointerInput, { conversationId: pathId(c) })
       return c.json(await services.pointers.markRead(c.var.user.id, input.conversationId, input.seq))
     },
   )
@@ -67,7 +66,7 @@ export function deliveryRoutes(services: Services) {
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
     async (c) => {
-      const input = await readJson(c, pointerInput, { conversationId: conversationId(c.req.param("id")) })
+      const input = await readJson(c, pointerInput, { conversationId: pathId(c) })
       return c.json(await services.pointers.markDelivered(c.var.user.id, input.conversationId, input.seq))
     },
   )

@@ -4,6 +4,7 @@ import type { z } from "zod"
 import type { OwnUser, PublicUser } from "../contract.ts"
 import { AppError, parseInput } from "../errors.ts"
 import type { Logger } from "../ops/logger.ts"
+import { idParam } from "../schemas/inputs.ts"
 
 export interface AppEnv {
   Variables: {
@@ -34,3 +35,6 @@ export async function readJson<S extends z.ZodType>(
   const isObject = body !== null && typeof body === "object" && !Array.isArray(body)
   return parseInput(schema, isObject ? { ...(body as object), ...fromPath } : body)
 }
+
+/** The id in the path parameter `name`; anything but a positive integer is BAD_REQUEST. */
+export const pathId = (c: Context<AppEnv>, name = "id"): number => parseInput(idParam, c.req.param(name))

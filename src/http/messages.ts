@@ -1,13 +1,13 @@
 /** Existing messages over HTTP: edit, delete, react; the same service calls as the socket events. */
+import type { Context } from "hono"
 import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
 import { reactionList } from "../schemas/changes.ts"
 import { clientEvents } from "../schemas/events.ts"
-import { idParam } from "../schemas/inputs.ts"
 import { editMessageInput, reactionInput } from "../schemas/messageInputs.ts"
 import type { Services } from "../services/index.ts"
 import { describe } from "./describe.ts"
-import { readJson } from "./env.ts"
+import { type AppEnv, pathId, readJson } from "./env.ts"
 import { authedRouter } from "./requireAuth.ts"
 
 const tag = "Messages"
@@ -18,10 +18,9 @@ const withEmoji = { ...params, emoji: { text: "One emoji, percent-encoded (%F0%9
 export function messageRoutes(services: Services, config: Config) {
   const app = authedRouter(services.sessions, config)
   const { messageChanges, reactions } = services
-  const messageId = (raw: string | undefined) => parseInput(idParam, raw)
   // The emoji comes percent-encoded in the path; Hono hands it over decoded.
-  const reaction = (id: string | undefined, emoji: string | undefined) =>
-    parseInput(reactionInput, { messageId: messageId(id), emoji })
+  const reaction = (c: Context<AppEnv>) =>
+    parseInput(reactionInput, { messageId: pathId(c), emoji: c.req.param("emoji") })
 
   app.patch(
     "/:id",
@@ -37,7 +36,7 @@ export function messageRoutes(services: Services, config: Config) {
       errors: ["FORBIDDEN", "NOT_FOUND", "RATE_LIMITED"],
     }),
     async (c) => {
-      const input = await readJson(c, editMessageInput, { messageId: messageId(c.req.param("id")) })
+      const input = await readJson(c, editMessageInput, { messageId: pathId(c) })
       return c.json(await messageChanges.edit(c.var.user, input.messageId, input.text))
     },
   )
@@ -54,7 +53,7 @@ export function messageRoutes(services: Services, config: Config) {
       ok: { 200: ["The deletion, with its seq", clientEvents.delete_message.ack] },
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
-    async (c) => c.json(await messageChanges.remove(c.var.user, messageId(c.req.param("id")))),
+    async (c) => c.json(await messageChanges.remove(c.var.user, pathId(c))),
   )
 
   app.get(
@@ -67,7 +66,7 @@ export function messageRoutes(services: Services, config: Config) {
       ok: { 200: ["The reactions", reactionList] },
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
-    async (c) => c.json(await reactions.list(c.var.user.id, messageId(c.req.param("id")))),
+    async (c) => c.json(await reactions.list(c.var.user.id, pathId(c))),
   )
 
   app.put(
@@ -86,7 +85,7 @@ export function messageRoutes(services: Services, config: Config) {
       errors: ["FORBIDDEN", "NOT_FOUND", "CONFLICT", "RATE_LIMITED"],
     }),
     async (c) => {
-      const input = reaction(c.req.param("id"), c.req.param("emoji"))
+      const input = reaction(c)
       const result = await reactions.add(c.var.user, input.messageId, input.emoji)
       return c.json(result, result.duplicate ? 200 : 201)
     },
@@ -103,7 +102,7 @@ export function messageRoutes(services: Services, config: Config) {
       errors: ["FORBIDDEN", "NOT_FOUND", "RATE_LIMITED"],
     }),
     async (c) => {
-      const input = reaction(c.req.param("id"), c.req.param("emoji"))
+      const input = reaction(c)
       return c.json(await reactions.remove(c.var.user, input.messageId, input.emoji))
     },
   )

@@ -1,11 +1,10 @@
 /** Participants over HTTP: the same service calls as the socket events. */
 import { Hono } from "hono"
-import { parseInput } from "../errors.ts"
 import { clientEvents } from "../schemas/events.ts"
-import { addParticipantsInput, changeRoleInput, idParam } from "../schemas/inputs.ts"
+import { addParticipantsInput, changeRoleInput } from "../schemas/inputs.ts"
 import type { Services } from "../services/index.ts"
 import { describe } from "./describe.ts"
-import { type AppEnv, readJson } from "./env.ts"
+import { type AppEnv, pathId, readJson } from "./env.ts"
 
 const tag = "Participants"
 const params = { id: "The conversation's id" }
@@ -15,7 +14,6 @@ const both = { ...params, userId: "The participant's user id" }
 export function participantRoutes(services: Services) {
   const app = new Hono<AppEnv>()
   const { participants } = services
-  const conversationId = (raw: string | undefined) => parseInput(idParam, raw)
 
   app.post(
     "/:id/participants",
@@ -31,7 +29,7 @@ export function participantRoutes(services: Services) {
     }),
     async (c) => {
       const input = await readJson(c, addParticipantsInput, {
-        conversationId: conversationId(c.req.param("id")),
+        conversationId: pathId(c),
       })
       return c.json(await participants.add(c.var.user, input.conversationId, input.userIds), 201)
     },
@@ -48,8 +46,8 @@ export function participantRoutes(services: Services) {
       errors: ["FORBIDDEN", "NOT_FOUND", "RATE_LIMITED"],
     }),
     async (c) => {
-      const id = conversationId(c.req.param("id"))
-      return c.json(await participants.remove(c.var.user, id, parseInput(idParam, c.req.param("userId"))))
+      const id = pathId(c)
+      return c.json(await participants.remove(c.var.user, id, pathId(c, "userId")))
     },
   )
 
@@ -66,8 +64,8 @@ export function participantRoutes(services: Services) {
     }),
     async (c) => {
       const input = await readJson(c, changeRoleInput, {
-        conversationId: conversationId(c.req.param("id")),
-        userId: parseInput(idParam, c.req.param("userId")),
+        conversationId: pathId(c),
+        userId: pathId(c, "userId"),
       })
       return c.json(await participants.setRole(c.var.user, input.conversationId, input.userId, input.role))
     },
@@ -84,7 +82,7 @@ export function participantRoutes(services: Services) {
       ok: { 200: ["Left", clientEvents.quit_conversation.ack] },
       errors: ["FORBIDDEN", "NOT_FOUND"],
     }),
-    async (c) => c.json(await participants.leave(c.var.user, conversationId(c.req.param("id")))),
+    async (c) => c.json(await participants.leave(c.var.user, pathId(c))),
   )
 
   return app

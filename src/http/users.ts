@@ -5,12 +5,12 @@
 import { z } from "zod"
 import type { Config } from "../config.ts"
 import { parseInput } from "../errors.ts"
-import { idParam } from "../schemas/inputs.ts"
 import { userProfile } from "../schemas/live.ts"
 import { directoryQuery } from "../schemas/peopleInputs.ts"
 import { directoryPage } from "../schemas/peopleWire.ts"
 import type { Services } from "../services/index.ts"
 import { describe } from "./describe.ts"
+import { pathId } from "./env.ts"
 import { authedRouter } from "./requireAuth.ts"
 
 const tag = "People"
@@ -53,7 +53,7 @@ export function userRoutes(services: Services, config: Config) {
       errors: ["NOT_FOUND"],
     }),
     async (c) => {
-      const id = parseInput(idParam, c.req.param("id"))
+      const id = pathId(c)
       // The directory decides whether the person may be seen at all, and their email.
       const person = await directory.profile(c.var.user.id, id)
       const { online, lastSeenAt } = await services.presenceService.profile(c.var.user.id, id)
