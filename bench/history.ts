@@ -3,6 +3,7 @@
 import type { BigDb } from "./big-db.ts"
 import { type LatencySummary, round, summarize } from "./histogram.ts"
 import { startServer } from "./servers.ts"
+import { timeGets } from "./timed-gets.ts"
 
 export type HistoryResult = {
   target: "real"
@@ -30,24 +31,17 @@ export async function runHistory(db: BigDb, requests: number): Promise<HistoryRe
     }
     for (const position of ["newest", "middle", "oldest"] as const) {
       const before = db.cursors[position]
-      const url = `${server.url}/api/conversations/${db.conversationId}/messages?before=${before}&limit=${PAGE}`
-      const headers = { authorization: `Bearer ${db.owner.token}` }
-      const samples: number[] = []
-      let bad = 0
-      for (let i = -WARM_UP; i < requests; i++) {
-        // Warm-up requests pay for JIT and cold SQLite pages, not for the query: not counted.
-        const t0 = performance.now()
-        const res = await fetch(url, { headers })
-        const body = (await res.json()) as { messages?: { id: number }[] }
-        const ms = performance.now() - t0
-        if (i >= 0) samples.push(ms)
-        if (!validPage(res.status, body.messages, before)) bad++
-      }
+      const { latency, bad } = await timeGets<{ messages?: { id: number }[] }>(
+        `${server.url}/api/conversations/${db.conversationId}/messages?before=${before}&limit=${PAGE}`,
+        db.owner.token,
+        { requests, warmUp: WARM_UP },
+        (status, body) => validPage(status, body.messages, before),
+      )
       if (bad > 0)
         failures.push(
           `${position}: ${bad} responses were not a full page of ${PAGE} ids below ${before}, newest first`,
         )
-      timings[position] = summarize(samples)
+      timings[position] = latency
     }
     return {
       target: "real",

@@ -3,6 +3,7 @@
 import type { BigDb } from "./big-db.ts"
 import { type LatencySummary, summarize } from "./histogram.ts"
 import { startServer } from "./servers.ts"
+import { timeGets } from "./timed-gets.ts"
 
 export type SyncResult = {
   target: "real"
@@ -25,21 +26,15 @@ export async function runSync(db: BigDb, requests: number): Promise<SyncResult> 
   const timings = { oldest: summarize([]), middle: summarize([]), newest: summarize([]) }
   try {
     for (const [position, after] of Object.entries(positions) as [keyof typeof positions, number][]) {
-      const url = `${server.url}/api/conversations/${db.conversationId}/events?after=${after}&limit=${PAGE}`
-      const headers = { authorization: `Bearer ${db.owner.token}` }
-      const samples: number[] = []
-      let bad = 0
-      for (let i = -WARM_UP; i < requests; i++) {
-        const t0 = performance.now()
-        const res = await fetch(url, { headers })
-        const body = (await res.json()) as { events?: { seq: number }[] }
-        const ms = performance.now() - t0
-        if (i >= 0) samples.push(ms)
-        if (!gapless(res.status, body.events, after)) bad++
-      }
+      const { latency, bad } = await timeGets<{ events?: { seq: number }[] }>(
+        `${server.url}/api/conversations/${db.conversationId}/events?after=${after}&limit=${PAGE}`,
+        db.owner.token,
+        { requests, warmUp: WARM_UP },
+        (status, body) => gapless(status, body.events, after),
+      )
       if (bad > 0)
         failures.push(`${position}: ${bad} responses were not ${PAGE} events in seq order after ${after}`)
-      timings[position] = summarize(samples)
+      timings[position] = latency
     }
     return {
       target: "real",
