@@ -4,6 +4,7 @@ import type { ClusterResult } from "./cluster.ts"
 import type { ConnectionsResult } from "./connections.ts"
 import type { ExportResult } from "./export.ts"
 import type { FanoutResult } from "./fanout.ts"
+import type { LatencySummary } from "./histogram.ts"
 import type { HistoryResult } from "./history.ts"
 import { NOISY_OTHERS_PERCENT } from "./meters.ts"
 import { formatCluster } from "./report-cluster.ts"
@@ -29,6 +30,19 @@ const cpuPerDelivery = (f: FanoutResult) =>
 const startRow = (t: StartupTimes) => [t.runs, t.medianMs, t.minMs, t.maxMs]
 
 const verdict = (r: ScenarioReport) => (r.skipped ? "skipped" : r.ok ? "ok" : "FAILED")
+
+/** One row a position in the big conversation (history, sync): its latency, and the scenario's check. */
+function positionTable<P extends string>(
+  head: string,
+  positions: P[],
+  at: Record<P, LatencySummary>,
+  check: string,
+): string {
+  return table(
+    [head, "p50", "p95", "p99", "max", "check"],
+    positions.map((p) => [p, at[p].p50, at[p].p95, at[p].p99, at[p].max, check]),
+  )
+}
 
 export function formatReports(reports: ScenarioReport[]): string {
   const out: string[] = []
@@ -126,19 +140,7 @@ export function formatReports(reports: ScenarioReport[]): string {
       "",
       `history (${h.messages} messages, ${h.dbSizeMB} MB db, bulk insert ${h.insertMs} ms; ${h.requestsPerPosition} requests each, ms)`,
     )
-    out.push(
-      table(
-        ["position", "p50", "p95", "p99", "max", "check"],
-        (["newest", "middle", "oldest"] as const).map((p) => [
-          p,
-          h[p].p50,
-          h[p].p95,
-          h[p].p99,
-          h[p].max,
-          verdict(r),
-        ]),
-      ),
-    )
+    out.push(positionTable("position", ["newest", "middle", "oldest"], h, verdict(r)))
   }
   for (const r of reports.filter((x) => x.scenario === "sync" && x.result)) {
     const y = r.result as SyncResult
@@ -146,19 +148,7 @@ export function formatReports(reports: ScenarioReport[]): string {
       "",
       `sync (pages of ${y.pageSize} events on ${y.messages} messages; ${y.requestsPerPosition} requests each, ms; target p99 < 10)`,
     )
-    out.push(
-      table(
-        ["after", "p50", "p95", "p99", "max", "check"],
-        (["oldest", "middle", "newest"] as const).map((p) => [
-          p,
-          y[p].p50,
-          y[p].p95,
-          y[p].p99,
-          y[p].max,
-          verdict(r),
-        ]),
-      ),
-    )
+    out.push(positionTable("after", ["oldest", "middle", "newest"], y, verdict(r)))
   }
   for (const r of reports.filter((x) => x.scenario === "search" && x.result)) {
     const s = r.result as SearchResult
