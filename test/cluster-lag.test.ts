@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from "bun:test"
 import { connect, createConversation, join, signUp } from "./helpers/clients.ts"
-import { hasRedis, type NodeProcess, useNodes } from "./helpers/cluster.ts"
+import { hasRedis, useNodes } from "./helpers/cluster.ts"
+import type { NodeProcess } from "./helpers/node.ts"
 import { collect, until, waitFor } from "./helpers/wait.ts"
 
 /** The lag histogram's count and sum on a node, read from its /metrics (loopback needs no token). */

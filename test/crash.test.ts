@@ -9,66 +9,29 @@ import { rmSync } from "node:fs"
 import { join } from "node:path"
 import type { Socket } from "socket.io-client"
 import { closeAll, connect, createConversation, join as joinRoom, type TestUser } from "./helpers/clients.ts"
+import { type NodeProcess, startNode } from "./helpers/node.ts"
 import { lastSeqOf, range, storedSeqs } from "./helpers/sequence.ts"
-import { TEST_SECRET, type TestServer, tempDir } from "./helpers/server.ts"
+import { type TestServer, tempDir } from "./helpers/server.ts"
 import { quickUsers } from "./helpers/world.ts"
 
 const CLIENTS = 20
 const IN_FLIGHT = 4
 const KILL_AFTER_ACKS = 300
 
-const root = join(import.meta.dir, "..")
 const dir = tempDir()
 const dbPath = join(dir, "chat.db")
-let child: ReturnType<typeof Bun.spawn> | undefined
+let child: NodeProcess | undefined
 
 afterEach(() => closeAll())
 afterAll(() => {
-  child?.kill("SIGKILL")
+  child?.proc.kill("SIGKILL")
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** A port nobody listens on right now. */
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() })
-  const port = probe.port!
-  probe.stop(true)
-  return port
-}
-
 /** `bun src/index.ts` on the shared file; resolves once it answers /readyz. */
-async function startChild(): Promise<Pick<TestServer, "url" | "dbPath">> {
-  const port = freePort()
-  child = Bun.spawn([process.execPath, "src/index.ts"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: `file:${dbPath}`,
-      DATA_DIR: dir,
-      JWT_SECRET: TEST_SECRET,
-      LOG_LEVEL: "silent",
-      PASSWORD_HASH_MEMORY_KIB: "1024",
-      PASSWORD_HASH_TIME_COST: "1",
-      RATE_LIMIT_MESSAGES_PER_SECOND: "0",
-    },
-    stdout: "ignore",
-    stderr: "inherit",
-  })
-  const url = `http://127.0.0.1:${port}`
-  // It says nothing when it is up: ask until it answers.
-  const deadline = Date.now() + 15_000
-  const answers = () =>
-    fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    )
-  while (!(await answers())) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error("the server process did not start")
-    await Bun.sleep(20)
-  }
-  return { url, dbPath }
+async function startChild(): Promise<TestServer> {
+  child = await startNode(dir, { RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
+  return { url: child.url, dbPath } as TestServer
 }
 
 interface Sent {
@@ -79,7 +42,7 @@ interface Sent {
 }
 
 test(`${CLIENTS} clients sending when the process is killed with SIGKILL: after a restart, acknowledged = stored once, seqs gapless`, async () => {
-  let h = (await startChild()) as TestServer
+  let h = await startChild()
   const users = await quickUsers(
     h,
     range(1, CLIENTS).map((i) => `crash${i}`),
@@ -102,7 +65,7 @@ test(`${CLIENTS} clients sending when the process is killed with SIGKILL: after 
   const kill = () => {
     if (killed) return
     killed = true
-    child!.kill("SIGKILL")
+    child!.proc.kill("SIGKILL")
   }
   /** One client's stream: IN_FLIGHT sends at a time, until its connection dies. */
   const stream = (s: Socket, c: number) =>
@@ -139,10 +102,10 @@ test(`${CLIENTS} clients sending when the process is killed with SIGKILL: after 
   })()
   await Promise.all([...sockets.map(stream), renames])
   expect(killed).toBe(true)
-  expect(await child!.exited).not.toBe(0)
+  expect(await child!.proc.exited).not.toBe(0)
   closeAll()
 
-  h = (await startChild()) as TestServer
+  h = await startChild()
   const db = new Database(dbPath, { readonly: true })
   try {
     const q = { query: (sql: string, ...p: (string | number | null)[]) => db.query(sql).all(...p) as never[] }

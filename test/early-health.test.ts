@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test"
 import { loadConfig } from "../src/config.ts"
 import { createServer } from "../src/server.ts"
-import { freePort } from "./helpers/cluster.ts"
+import { freePort } from "./helpers/node.ts"
 import { TEST_DEFAULTS, TEST_SECRET, tempDir } from "./helpers/server.ts"
 import { until } from "./helpers/wait.ts"
 

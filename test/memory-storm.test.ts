@@ -1,29 +1,20 @@
 /** After storms of 1,000 sockets that connect, join and close, the server's memory comes back near where it was. */
 import { afterAll, expect, test } from "bun:test"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import type { Subprocess } from "bun"
+import { readFileSync, rmSync } from "node:fs"
 import { io, type Socket } from "socket.io-client"
-import { TEST_SECRET } from "./helpers/server.ts"
+import { type NodeProcess, startNode } from "./helpers/node.ts"
+import { tempDir } from "./helpers/server.ts"
 
-const dir = mkdtempSync(join(tmpdir(), "causerie-storm-"))
-let proc: Subprocess | undefined
-afterAll(() => {
-  proc?.kill("SIGKILL")
+const dir = tempDir()
+let node: NodeProcess | undefined
+afterAll(async () => {
+  await node?.stop("SIGKILL")
   rmSync(dir, { recursive: true, force: true })
 })
 
 /** The resident memory of the server process, in MB (Linux). */
 const rssMb = () =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc!.pid}/status`, "utf8"))![1]) / 1024
-
-function freePort(): number {
-  const s = Bun.serve({ port: 0, fetch: () => new Response() })
-  const port = s.port!
-  s.stop(true)
-  return port
-}
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${node!.proc.pid}/status`, "utf8"))![1]) / 1024
 
 /** `n` sockets connect (20 users, several devices each), join the conversation, then all close. */
 async function storm(url: string, tokens: string[], conversationId: number, n: number) {
@@ -49,32 +40,13 @@ async function storm(url: string, tokens: string[], conversationId: number, n: n
 test.skipIf(process.platform !== "linux")(
   "RSS after three 1,000-socket storms returns near idle",
   async () => {
-    const port = freePort()
-    const url = `http://127.0.0.1:${port}`
-    proc = Bun.spawn({
-      cmd: [process.execPath, "src/index.ts"],
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        DATABASE_URL: `file:${join(dir, "chat.db")}`,
-        DATA_DIR: dir,
-        JWT_SECRET: TEST_SECRET,
-        LOG_LEVEL: "warn",
-        PASSWORD_HASH_MEMORY_KIB: "1024",
-        PASSWORD_HASH_TIME_COST: "1",
-        MAX_CONNECTIONS_PER_USER: "1000",
-        RATE_LIMIT_JOINS_PER_SECOND: "0",
-        MAX_PENDING_SESSIONS_PER_ADDRESS: "2000",
-      },
-      stdout: "ignore",
-      stderr: "inherit",
+    node = await startNode(dir, {
+      LOG_LEVEL: "warn",
+      MAX_CONNECTIONS_PER_USER: "1000",
+      RATE_LIMIT_JOINS_PER_SECOND: "0",
+      MAX_PENDING_SESSIONS_PER_ADDRESS: "2000",
     })
-    for (let up = false; !up; )
-      up = await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => Bun.sleep(50).then(() => false),
-      )
+    const { url } = node
     const post = async (path: string, body: unknown, token?: string) =>
       (await fetch(`${url}${path}`, {
         method: "POST",

@@ -6,17 +6,8 @@ import { afterAll, afterEach, beforeAll } from "bun:test"
 import { rmSync } from "node:fs"
 import { join } from "node:path"
 import { closeAll } from "./clients.ts"
-import { TEST_DEFAULTS, TEST_SECRET, type TestServer, tempDir } from "./server.ts"
-
-const root = join(import.meta.dir, "../..")
-
-/** A port nobody listens on right now. */
-export function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() })
-  const port = probe.port!
-  probe.stop(true)
-  return port
-}
+import { freePort, type NodeProcess, startNode, waitFor } from "./node.ts"
+import { type TestServer, tempDir } from "./server.ts"
 
 /** Whether this machine has redis-server (CI installs it; a bare machine may not). */
 export const hasRedis = Bun.which("redis-server") !== null
@@ -62,56 +53,6 @@ export async function startRedis(): Promise<RedisProcess> {
   }
 }
 
-export interface NodeProcess {
-  url: string
-  proc: ReturnType<typeof Bun.spawn>
-  stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>
-}
-
-/** One node: `bun src/index.ts` on the shared file and Redis; resolves once /readyz answers 200. */
-export async function startNode(
-  dir: string,
-  redisUrl: string,
-  env: Record<string, string> = {},
-): Promise<NodeProcess> {
-  const port = freePort()
-  const proc = Bun.spawn([process.execPath, "src/index.ts"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: `file:${join(dir, "chat.db")}`,
-      DATA_DIR: dir,
-      JWT_SECRET: TEST_SECRET,
-      REDIS_URL: redisUrl,
-      LOG_LEVEL: "silent",
-      ...TEST_DEFAULTS,
-      ...env,
-    },
-    stdout: "ignore",
-    stderr: "inherit",
-  })
-  const url = `http://127.0.0.1:${port}`
-  await waitFor(
-    () =>
-      fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    "the node to answer /readyz",
-    () => proc.exitCode !== null,
-  )
-  return {
-    url,
-    proc,
-    async stop(signal = "SIGTERM") {
-      proc.kill(signal)
-      await proc.exited
-    },
-  }
-}
-
 export interface Nodes {
   /** The SQLite file every node opens, for direct reads and writes. */
   readonly dbPath: string
@@ -134,7 +75,7 @@ export function useNodes(count: number, env: Record<string, string> = {}): Nodes
   let dir = ""
   let redis: RedisProcess | undefined
   const nodes: NodeProcess[] = []
-  const start = () => startNode(dir, redis!.url, env)
+  const start = () => startNode(dir, { REDIS_URL: redis!.url, ...env })
   beforeAll(async () => {
     dir = tempDir()
     redis = await startRedis()
@@ -157,18 +98,5 @@ export function useNodes(count: number, env: Record<string, string> = {}): Nodes
     nodes,
     on: (node) => ({ url: (typeof node === "number" ? nodes[node]! : node).url }) as TestServer,
     start,
-  }
-}
-
-/** Polls `check` until it holds; fails after 20 s, or at once when `dead` says the process is gone. */
-export async function waitFor(
-  check: () => Promise<boolean>,
-  what: string,
-  dead: () => boolean = () => false,
-) {
-  const deadline = Date.now() + 20_000
-  while (!(await check())) {
-    if (Date.now() > deadline || dead()) throw new Error(`timed out waiting for ${what}`)
-    await Bun.sleep(25)
   }
 }
