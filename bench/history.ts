@@ -1,9 +1,8 @@
 // History scenario: page through a conversation with many stored messages at
 // its newest end, its middle and its oldest end, timing each request.
 import type { BigDb } from "./big-db.ts"
-import { type LatencySummary, round, summarize } from "./histogram.ts"
-import { startServer } from "./servers.ts"
-import { timeGets } from "./timed-gets.ts"
+import { type LatencySummary, round } from "./histogram.ts"
+import { timePages } from "./page-timing.ts"
 
 export type HistoryResult = {
   target: "real"
@@ -18,42 +17,23 @@ export type HistoryResult = {
 }
 
 const PAGE = 50
-const WARM_UP = 50
 
 export async function runHistory(db: BigDb, requests: number): Promise<HistoryResult> {
-  const server = await startServer("real", db.files)
-  const failures: string[] = []
-  try {
-    const timings: Record<keyof BigDb["cursors"], LatencySummary> = {
-      newest: summarize([]),
-      middle: summarize([]),
-      oldest: summarize([]),
-    }
-    for (const position of ["newest", "middle", "oldest"] as const) {
-      const before = db.cursors[position]
-      const { latency, bad } = await timeGets<{ messages?: { id: number }[] }>(
-        `${server.url}/api/conversations/${db.conversationId}/messages?before=${before}&limit=${PAGE}`,
-        db.owner.token,
-        { requests, warmUp: WARM_UP },
-        (status, body) => validPage(status, body.messages, before),
-      )
-      if (bad > 0)
-        failures.push(
-          `${position}: ${bad} responses were not a full page of ${PAGE} ids below ${before}, newest first`,
-        )
-      timings[position] = latency
-    }
-    return {
-      target: "real",
-      messages: db.messages,
-      dbSizeMB: db.dbSizeMB,
-      insertMs: round(db.insertMs, 1),
-      requestsPerPosition: requests,
-      ...timings,
-      failures,
-    }
-  } finally {
-    await server.stop()
+  const { timings, failures } = await timePages(db, requests, {
+    positions: { newest: db.cursors.newest, middle: db.cursors.middle, oldest: db.cursors.oldest },
+    path: (before) => `/api/conversations/${db.conversationId}/messages?before=${before}&limit=${PAGE}`,
+    valid: (status, body: { messages?: { id: number }[] }, before) =>
+      validPage(status, body.messages, before),
+    expected: (before) => `a full page of ${PAGE} ids below ${before}, newest first`,
+  })
+  return {
+    target: "real",
+    messages: db.messages,
+    dbSizeMB: db.dbSizeMB,
+    insertMs: round(db.insertMs, 1),
+    requestsPerPosition: requests,
+    ...timings,
+    failures,
   }
 }
 

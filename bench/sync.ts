@@ -1,9 +1,8 @@
 // Sync scenario: pages of 100 stored events after a seq, read from a conversation with many stored
 // messages (at its oldest end, its middle and its newest end), timing each request.
 import type { BigDb } from "./big-db.ts"
-import { type LatencySummary, summarize } from "./histogram.ts"
-import { startServer } from "./servers.ts"
-import { timeGets } from "./timed-gets.ts"
+import type { LatencySummary } from "./histogram.ts"
+import { timePages } from "./page-timing.ts"
 
 export type SyncResult = {
   target: "real"
@@ -17,35 +16,21 @@ export type SyncResult = {
 }
 
 const PAGE = 100
-const WARM_UP = 50
 
 export async function runSync(db: BigDb, requests: number): Promise<SyncResult> {
-  const server = await startServer("real", db.files)
-  const failures: string[] = []
-  const positions = { oldest: 0, middle: Math.floor(db.messages / 2), newest: db.messages - PAGE - 1 }
-  const timings = { oldest: summarize([]), middle: summarize([]), newest: summarize([]) }
-  try {
-    for (const [position, after] of Object.entries(positions) as [keyof typeof positions, number][]) {
-      const { latency, bad } = await timeGets<{ events?: { seq: number }[] }>(
-        `${server.url}/api/conversations/${db.conversationId}/events?after=${after}&limit=${PAGE}`,
-        db.owner.token,
-        { requests, warmUp: WARM_UP },
-        (status, body) => gapless(status, body.events, after),
-      )
-      if (bad > 0)
-        failures.push(`${position}: ${bad} responses were not ${PAGE} events in seq order after ${after}`)
-      timings[position] = latency
-    }
-    return {
-      target: "real",
-      messages: db.messages,
-      pageSize: PAGE,
-      requestsPerPosition: requests,
-      ...timings,
-      failures,
-    }
-  } finally {
-    await server.stop()
+  const { timings, failures } = await timePages(db, requests, {
+    positions: { oldest: 0, middle: Math.floor(db.messages / 2), newest: db.messages - PAGE - 1 },
+    path: (after) => `/api/conversations/${db.conversationId}/events?after=${after}&limit=${PAGE}`,
+    valid: (status, body: { events?: { seq: number }[] }, after) => gapless(status, body.events, after),
+    expected: (after) => `${PAGE} events in seq order after ${after}`,
+  })
+  return {
+    target: "real",
+    messages: db.messages,
+    pageSize: PAGE,
+    requestsPerPosition: requests,
+    ...timings,
+    failures,
   }
 }
 
