@@ -154,6 +154,15 @@ describe("GET /api/conversations/:id/messages", () => {
       ).body.messages.map((m: any) => m.id)
     for (const before of [...ids(there), ...mine, 1, mine[0]! + 1000])
       expect(await pageBefore(before)).toEqual(mine.filter((id) => id < before))
+    // Every id around both, one by one, and ids no message has.
+    const all = [...mine, ...ids(there)]
+    for (let before = Math.min(...all) - 2; before <= Math.max(...all) + 2; before++)
+      if (before > 0) expect(await pageBefore(before)).toEqual(mine.filter((id) => id < before))
+    for (const before of [Number.MAX_SAFE_INTEGER, 2 ** 40])
+      expect(await pageBefore(before)).toEqual(mine.filter((id) => id < before))
+    const empty = await createConversation(h, alice, [bob])
+    const none = await api(h, "GET", `/api/conversations/${empty}/messages?before=${mine[0]}`, { auth: bob })
+    expect(none.body).toEqual({ messages: [], nextBefore: null })
   })
 
   test("history pages read the (conversation_id, seq) index, never the whole table or a sort", () => {
@@ -172,7 +181,13 @@ describe("GET /api/conversations/:id/messages", () => {
       expect(steps.join("; ")).not.toContain("TEMP B-TREE")
     }
     // The id given finds its seq through the rowid.
-    expect(before.some((d) => /^SEARCH messages USING INTEGER PRIMARY KEY/.test(d))).toBe(true)
+    expect(before.some((d) => /^SEARCH messages USING INTEGER PRIMARY KEY \(rowid=\?\)/.test(d))).toBe(true)
+    // An id that is not the conversation's is placed on its index too: walking the rowids from it to the
+    // conversation's next message reads the rest of the table when the conversation has none after it.
+    for (const d of before.filter((d) => /\bmessages\b/.test(d)))
+      expect(d).toMatch(
+        /USING (INTEGER PRIMARY KEY \(rowid=\?\)|(COVERING )?INDEX messages_conversation_seq \(conversation_id=\?)/,
+      )
   })
 
   test("limit is 1..100; anything else is 400; strangers get 403", async () => {

@@ -164,11 +164,21 @@ export async function messageByClientId(
 
 const NEWEST = `${SELECT} WHERE m.conversation_id = ? ORDER BY m.seq DESC LIMIT ?`
 // Ids and seqs rise together within a conversation, so "ids below the given one" are the seqs below
-// that of its first message from that id on: found at once when the id is one of the conversation's
-// (a client passes the oldest it holds), by walking the ids after it otherwise (`+` keeps SQLite on the
-// rowid there rather than sorting the conversation's ids). ?1 is SELECT's viewer.
-const BEFORE = `${SELECT} WHERE m.conversation_id = ?2 AND m.seq < coalesce(
-    (SELECT seq FROM messages WHERE id >= ?3 AND +conversation_id = ?2 ORDER BY id LIMIT 1), 9223372036854775807)
+// a bound: that of the given message when it is one of the conversation's (a client passes the oldest
+// it holds, found by its rowid), otherwise the smallest seq whose first message from there on has an id
+// at or above it (none: +inf), found by halving the seqs of the conversation, a dozen or two seeks on
+// the (conversation_id, seq) index. Walking the rowids from the given id to the conversation's next
+// message instead reads the whole table for an id past its last one. ?1 is SELECT's viewer.
+const AT_OR_ABOVE = `coalesce((SELECT id >= ?3 FROM messages
+    WHERE conversation_id = ?2 AND seq >= (lo + hi) / 2 ORDER BY seq LIMIT 1), 1)`
+const BEFORE = `WITH RECURSIVE bound(lo, hi) AS (
+    SELECT -1, coalesce((SELECT max(seq) FROM messages WHERE conversation_id = ?2), 0) + 1
+    UNION ALL
+    SELECT CASE WHEN ${AT_OR_ABOVE} THEN lo ELSE (lo + hi) / 2 END,
+           CASE WHEN ${AT_OR_ABOVE} THEN (lo + hi) / 2 ELSE hi END
+      FROM bound WHERE hi - lo > 1)
+  ${SELECT} WHERE m.conversation_id = ?2 AND m.seq < coalesce(
+    (SELECT seq FROM messages WHERE id = ?3 AND conversation_id = ?2), (SELECT min(hi) FROM bound))
   ORDER BY m.seq DESC LIMIT ?4`
 
 /** The two history statements (viewer, conversation[, before], limit), for a test that reads their plans. */
