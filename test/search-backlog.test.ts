@@ -6,6 +6,7 @@
  * (before, the rows it has not reached yet are missing from it, and the check says so).
  */
 import { beforeAll, expect, test } from "bun:test"
+import { createClient } from "@libsql/client"
 import { api, createConversation, signUpAll, type TestUser } from "./helpers/clients.ts"
 import { writeDb } from "./helpers/tokens.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
@@ -94,4 +95,24 @@ test("a backlog left when the server stopped is indexed after the next start", a
   await until(() => progress() >= messageId, 10_000, "the backlog indexed")
   expect(inIndex("persimmon")).toEqual([messageId])
   await integrity()
+})
+
+test("a search with nothing left to index takes no write lock: it answers while another process holds it", async () => {
+  const id = await createConversation(h, alice, [bob])
+  const sent = await api(h, "POST", `/api/conversations/${id}/messages`, {
+    auth: alice,
+    body: { text: "tamarind while locked" },
+  })
+  expect(sent.status).toBe(201)
+  expect(await found(bob, "tamarind")).toEqual(["tamarind while locked"])
+  // Another node in the middle of a long write: a search had to wait for it (and failed past the busy
+  // timeout) only to learn that the index had nothing to take.
+  const other = createClient({ url: `file:${h.dbPath}` })
+  const writing = await other.transaction("write")
+  try {
+    expect(await found(bob, "tamarind")).toEqual(["tamarind while locked"])
+  } finally {
+    await writing.rollback()
+    other.close()
+  }
 })

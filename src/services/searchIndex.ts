@@ -30,6 +30,11 @@ const CATCH_UP = [
   },
 ]
 
+// Read first, outside any transaction: most searches find nothing to index, and a write transaction would
+// make each wait for the writer (another node's too, failing past the busy timeout) or fail on a full disk.
+const BEHIND = `SELECT 1 FROM search_progress
+  WHERE indexed_up_to < (SELECT coalesce(max(id), 0) FROM messages)`
+
 export function createSearchIndexer(db: Db, onError: (err: unknown) => void = () => {}) {
   let running: Promise<void> | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -37,6 +42,7 @@ export function createSearchIndexer(db: Db, onError: (err: unknown) => void = ()
 
   /** Indexes chunk after chunk up to the last message of when it started; one at a time. */
   async function run(): Promise<void> {
+    if ((await db.$client.execute(BEHIND)).rows.length === 0) return
     for (;;) {
       const [, progress] = await db.$client.batch(CATCH_UP, "write")
       const row = progress!.rows[0]
