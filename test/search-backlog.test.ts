@@ -7,6 +7,7 @@
  */
 import { beforeAll, expect, test } from "bun:test"
 import { createClient } from "@libsql/client"
+import { INDEX_CHUNK } from "../src/services/searchIndex.ts"
 import { api, createConversation, signUpAll, type TestUser } from "./helpers/clients.ts"
 import { writeDb } from "./helpers/tokens.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
@@ -115,4 +116,31 @@ test("a search with nothing left to index takes no write lock: it answers while 
     await writing.rollback()
     other.close()
   }
+})
+
+test("a stop during a long catch-up ends it between chunks; the next start indexes the rest, each message once", async () => {
+  const id = await createConversation(h, alice, [bob])
+  const count = 200 * INDEX_CHUNK
+  await writeDb(
+    h,
+    `INSERT INTO messages (conversation_id, sender_id, text, seq, created_at)
+     SELECT ?1, ?2, 'rambutan ' || value, (SELECT last_seq FROM conversations WHERE id = ?1) + value, ?3
+       FROM (WITH RECURSIVE g(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM g WHERE value < ?4) SELECT value FROM g)`,
+    id,
+    alice.id,
+    Date.now(),
+    count,
+  )
+  await writeDb(h, "UPDATE conversations SET last_seq = last_seq + ? WHERE id = ?", count, id)
+  const last = h.query<{ id: number }>("select max(id) as id from messages")[0]!.id
+  Object.assign(h, await h.restart())
+  const from = progress()
+  await until(() => progress() > from, 10_000, "the catch-up the start schedules under way")
+  // The stop does not wait for the whole backlog (a restored database's may take minutes).
+  await h.server.stop()
+  expect(progress()).toBeLessThan(last)
+  Object.assign(h, await h.restart())
+  await until(() => progress() >= last, 30_000, "the rest indexed after the next start")
+  expect(inIndex("rambutan")).toHaveLength(count)
+  await integrity()
 })

@@ -49,6 +49,9 @@ export function createSearchIndexer(db: Db, onError: (err: unknown) => void = ()
       if (!row || Number(row.indexed_up_to) >= Number(row.last_id)) return
       // A long backlog (a restored database) goes a chunk per turn, not in one stall.
       await new Promise((resolve) => setImmediate(resolve))
+      // A stop ends it between chunks, not after the whole backlog (minutes of it, past the shutdown
+      // deadline, the database closed under it): the progress is stored, the next start takes the rest.
+      if (stopped) return
     }
   }
 
@@ -76,7 +79,7 @@ export function createSearchIndexer(db: Db, onError: (err: unknown) => void = ()
       }, INDEX_DELAY_MS)
       timer.unref?.()
     },
-    /** No more scheduled runs (shutdown); a run under way finishes. */
+    /** No more scheduled runs (shutdown); a run under way ends after its current chunk. */
     async stop(): Promise<void> {
       stopped = true
       clearTimeout(timer)
