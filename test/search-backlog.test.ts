@@ -144,3 +144,24 @@ test("a stop during a long catch-up ends it between chunks; the next start index
   expect(inIndex("rambutan")).toHaveLength(count)
   await integrity()
 })
+
+test("an account deleted with messages on both sides of the index: none found, the index whole", async () => {
+  const [leaver] = await signUpAll(h, ["leaver"])
+  const id = await createConversation(h, leaver, [bob])
+  const sent = await api(h, "POST", `/api/conversations/${id}/messages`, {
+    auth: leaver,
+    body: { text: "kumquat indexed" },
+  })
+  expect(sent.status).toBe(201)
+  expect(await found(bob, "kumquat")).toEqual(["kumquat indexed"])
+  const behind = await storedBehindTheIndex(id, leaver.id, "kumquat behind")
+  expect(progress()).toBeLessThan(behind)
+  const gone = await api(h, "DELETE", "/api/me", {
+    auth: leaver,
+    body: { password: "correct horse battery" },
+  })
+  expect(gone.status).toBe(200)
+  expect(await found(bob, "kumquat")).toEqual([])
+  expect(inIndex("kumquat")).toEqual([])
+  await integrity()
+})
