@@ -5,6 +5,7 @@
  */
 import { expect, test } from "bun:test"
 import { api, createConversation, signUpAll } from "./helpers/clients.ts"
+import { startTestServer } from "./helpers/server.ts"
 import { filesOnDisk, png, upload, uploaded } from "./helpers/uploads.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
 
@@ -84,4 +85,25 @@ test("deleting the message that carries a file gives its bytes back", async () =
   expect((await api(h, "DELETE", `/api/messages/${sent.body.message.id}`, { auth: eve })).status).toBe(200)
   expect(kept(eve.id)).toBe(0)
   expect((await upload(h, eve, png(5_000), "more.png")).status).toBe(201)
+})
+
+test("UPLOAD_QUOTA_BYTES=0: no quota, only the file size limit", async () => {
+  const free = await startTestServer({
+    UPLOAD_QUOTA_BYTES: "0",
+    UPLOAD_MAX_BYTES: "10000",
+    RATE_LIMIT_MESSAGES_PER_SECOND: "0",
+  })
+  try {
+    const [gus] = await signUpAll(free, ["gus"])
+    for (const name of ["a.png", "b.png", "c.png"]) await uploaded(free, gus, png(10_000 - 8), name)
+    const sizes = free.query<{ n: number }>(
+      "select sum(size) as n from uploads where uploader_id = ?",
+      gus.id,
+    )
+    expect(sizes[0]!.n).toBe(30_000)
+    const over = await upload(free, gus, png(10_001 - 8), "d.png")
+    expect([over.status, /UPLOAD_MAX_BYTES/.test(over.body.error.message)]).toEqual([413, true])
+  } finally {
+    await free.stop()
+  }
 })

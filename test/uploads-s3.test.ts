@@ -99,3 +99,27 @@ test("a refused upload (too large, wrong type) never reaches the bucket; deletin
   expect(await inBucket(file.id)).toBe(false)
   expect((await download(h, ann, file.url)).status).toBe(404)
 })
+
+test("UPLOAD_QUOTA_BYTES on S3: two uploads side by side over it, one kept, the other's object removed", async () => {
+  const q = await startTestServer({
+    UPLOAD_STORAGE: `s3://${BUCKET}/quota`,
+    UPLOAD_MAX_BYTES: "100000",
+    UPLOAD_QUOTA_BYTES: "30000",
+  })
+  try {
+    const [cy] = await signUpAll(q, ["cy"])
+    const answers = await Promise.all([
+      upload(q, cy, png(20_000 - 8), "a.png"),
+      upload(q, cy, png(20_000 - 8), "b.png"),
+    ])
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 413])
+    const kept = answers.find((a) => a.status === 201)!.body.upload.id
+    const objects = (await bucket.list({ prefix: "quota/" })).contents?.map((o) => o.key) ?? []
+    expect(objects).toEqual([`quota/${kept}`])
+    // Exactly up to the quota is taken, not a byte more.
+    expect((await upload(q, cy, png(10_001 - 8), "c.png")).status).toBe(413)
+    expect((await upload(q, cy, png(10_000 - 8), "c.png")).status).toBe(201)
+  } finally {
+    await q.stop()
+  }
+})
