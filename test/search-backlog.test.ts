@@ -165,3 +165,23 @@ test("an account deleted with messages on both sides of the index: none found, t
   expect(inIndex("kumquat")).toEqual([])
   await integrity()
 })
+
+test("rows removed outright before the index reached them (the last one too): the range is indexed without them", async () => {
+  const id = await createConversation(h, alice, [bob])
+  const kept = await storedBehindTheIndex(id, alice.id, "loquat kept")
+  const dropped = await storedBehindTheIndex(id, alice.id, "loquat dropped")
+  const last = await storedBehindTheIndex(id, alice.id, "loquat last")
+  expect(progress()).toBeLessThan(kept)
+  await writeDb(h, "DELETE FROM messages WHERE id IN (?, ?)", dropped, last)
+  expect(await found(bob, "loquat")).toEqual(["loquat kept"])
+  await integrity()
+  // The next message takes an id past the removed ones (AUTOINCREMENT), so the index reaches it.
+  const sent = await api(h, "POST", `/api/conversations/${id}/messages`, {
+    auth: alice,
+    body: { text: "loquat after" },
+  })
+  expect(sent.body.message.id).toBeGreaterThan(last)
+  expect(await found(bob, "loquat")).toEqual(["loquat after", "loquat kept"])
+  expect(inIndex("loquat").sort()).toEqual([kept, sent.body.message.id].sort())
+  await integrity()
+})
