@@ -29,7 +29,7 @@ export function meRoutes(services: Services) {
       description:
         "displayName and locale (a language tag) as given (null clears them); a new email needs " +
         "currentPassword. A new name goes to the devices of everyone who shares a conversation with me " +
-        "(user_updated), a new email to my own devices only.",
+        "(user_updated), a new email or language (as locale) to my own devices only.",
       body: { schema: updateMeInput },
       ok: { 200: ["Me, changed", me] },
       errors: ["CONFLICT"],
