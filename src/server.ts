@@ -93,6 +93,8 @@ async function build(config: Config, options: ServerOptions, listener: Listener)
     jwtSecret: secret,
     config,
     uploadStorage: createUploadStorage(config.uploads.storage, config.dataDir),
+    // A failed run is tried again after the next commit or search; the log says why it failed.
+    onBackgroundError: (what, err) => logger.error({ event: what, err }, `${what} failed`),
     shared: redis && {
       buckets: createRedisBuckets(redis.client),
       loginThrottle: (options) => createRedisLoginThrottle(redis.client, options),

@@ -52,6 +52,8 @@ export interface ServiceOptions {
   >
   /** Where uploaded files are kept (UPLOAD_STORAGE). */
   uploadStorage: UploadStorage
+  /** Hears what fails in the background, with no request to answer (the search index's runs). */
+  onBackgroundError?: (what: string, err: unknown) => void
   /** Live state several nodes share (in Redis); this process's memory when absent. */
   shared?: SharedStores
 }
@@ -71,7 +73,14 @@ export interface SharedStores {
 }
 
 /** All services, sharing one event bus, presence store and membership cache. */
-export function createServices({ db, jwtSecret, config, shared, uploadStorage }: ServiceOptions) {
+export function createServices({
+  db,
+  jwtSecret,
+  config,
+  shared,
+  uploadStorage,
+  onBackgroundError = () => {},
+}: ServiceOptions) {
   const { rateLimit } = config
   const bus = new EventBus()
   const presence = shared?.presence ?? createMemoryPresence({ graceMs: config.presenceGraceMs })
@@ -156,7 +165,7 @@ export function createServices({ db, jwtSecret, config, shared, uploadStorage }:
   const people = createPeople({ db, bus, audit, users, membership, config })
   const pointers = createPointers({ db, membership, bus })
   const sync = createSync({ db })
-  const searchIndex = createSearchIndexer(db)
+  const searchIndex = createSearchIndexer(db, (err) => onBackgroundError("search_index", err))
   // Whatever a crash left unindexed goes in soon after the start, searched for or not.
   searchIndex.soon()
   const search = createSearch({ db, index: searchIndex })
