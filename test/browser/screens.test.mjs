@@ -217,18 +217,53 @@ describe("the profile", () => {
     await page.getByText("Current email: ada.new@example.test").waitFor()
 
     // A new password: this window keeps its session (a fresh cookie), and the new password logs in.
+    // The server cuts the window's socket as it revokes the older tokens, before its answer brings the
+    // fresh cookie; on a slow machine the socket tries to come back first, with the old cookie, and is
+    // refused. The answer is held here until that refusal, so the test sees that order every time.
+    let refused
+    let cameBack
+    let wasRefused = false
+    const refusal = new Promise((resolve) => (refused = resolve))
+    const back = new Promise((resolve) => (cameBack = resolve))
+    page.on("websocket", (ws) =>
+      ws.on("framereceived", ({ payload }) => {
+        // socket.io's answer to a namespace connection: "40" accepted, "44" refused.
+        const kind = String(payload).slice(0, 2)
+        if (kind === "44") {
+          wasRefused = true
+          refused()
+        } else if (kind === "40" && wasRefused) cameBack()
+      }),
+    )
+    await page.route("**/api/auth/password", async (route) => {
+      // route.fetch() files the answer's cookie in the browser at once: the old one is put back until the
+      // answer reaches the page.
+      const cookies = await page.context().cookies()
+      const answer = await route.fetch()
+      await page.context().addCookies(cookies)
+      await refusal
+      await route.fulfill({ response: answer })
+    })
     await page.getByLabel("Current password").nth(1).fill(ada.password)
     await page.getByLabel("New password").fill("another long password")
     await page.getByRole("button", { name: "Change password" }).click()
+    // The socket comes back on the fresh cookie (a handshake accepted after the refused one) rather than
+    // the window signing out.
+    const outcome = await Promise.race([
+      back.then(() => "came back"),
+      page.waitForURL(/\/signin$/).then(
+        () => "signed out",
+        () => "neither within 30 s",
+      ),
+    ])
+    assert.equal(outcome, "came back")
     await page
       .getByRole("region", { name: "Password" })
       .getByRole("status")
       .filter({ hasText: "Saved." })
       .waitFor()
     const fresh = await login(server, "ada.new@example.test", "another long password")
-    // Its socket, cut by the revocation of the older tokens, comes back on the fresh cookie.
     await page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ state: "detached" })
-    await page.waitForTimeout(1500)
     assert.equal(await page.getByRole("heading", { name: "Sign in" }).count(), 0)
     await page.reload()
     await page.getByRole("heading", { name: "Profile", level: 1 }).waitFor()

@@ -13,6 +13,7 @@ import { notifyMessage } from "./notify.ts"
 import { flushOutbox, outbox } from "./outbox.ts"
 import { navigate } from "./router.ts"
 import {
+  type Chat,
   type ChatMessage,
   type ConversationItem,
   chat,
@@ -187,6 +188,37 @@ function onEvent(event: ChatEvent): void {
   }
 }
 
+/** Requests under way that renew the session's cookie (a password change), settled or not. */
+let renewals: Promise<unknown> = Promise.resolve()
+
+/** Runs a request that gives the session a fresh cookie: a handshake refused meanwhile waits for it. */
+export function renewingSession<T>(work: Promise<T>): Promise<T> {
+  renewals = Promise.allSettled([renewals, work])
+  return work
+}
+
+/**
+ * A refused handshake. A password change revokes the older tokens and cuts this socket before its
+ * answer brings the fresh cookie: on a slow machine the socket comes back in between, with the old
+ * cookie, and is refused. So the renewal under way is waited for and the server asked who the cookie
+ * is now; still someone, the socket comes back (once per refusal in a row); otherwise signed out here.
+ */
+async function refused(client: Chat, again: boolean): Promise<void> {
+  await renewals
+  const signedIn =
+    again &&
+    (await http.me().then(
+      () => true,
+      () => false,
+    ))
+  if (chat.value !== client) return
+  if (signedIn) client.socket.connect()
+  else {
+    endSession()
+    navigate("/signin", true)
+  }
+}
+
 /** Starts the session for `user`: the socket, the list, the queued messages. */
 export function startSession(user: OwnUser): void {
   me.value = user
@@ -204,17 +236,20 @@ export function startSession(user: OwnUser): void {
   chat.value = client
   client.socket.on("connect", () => {
     status.value = "connected"
+    triedAgain = false
     refreshConversations()
       .catch(() => {})
       .then(() => flushOutbox())
   })
-  // A refused handshake (the session revoked elsewhere, the account disabled): back to signing in.
+  // A refused handshake (the session revoked elsewhere, the account disabled): back to signing in,
+  // unless the cookie was renewed meanwhile (`refused`).
+  let triedAgain = false
   client.socket.on("connect_error", (err) => {
     const code = (err as Error & { data?: { code?: string } }).data?.code
-    if (code === "UNAUTHORIZED" && chat.value === client && !client.socket.active) {
-      endSession()
-      navigate("/signin", true)
-    }
+    if (code !== "UNAUTHORIZED" || chat.value !== client || client.socket.active) return
+    const again = !triedAgain
+    triedAgain = true
+    refused(client, again).catch(() => {})
   })
   client.socket.on("disconnect", () => {
     if (chat.value === client) status.value = "reconnecting"

@@ -6,6 +6,7 @@ import { type Signal, useSignal } from "@preact/signals"
 import type { ComponentChildren } from "preact"
 import { CauserieError, http, messageOf } from "../core/api.ts"
 import { type Lang, lang, setLang, t } from "../core/i18n.ts"
+import { renewingSession } from "../core/live.ts"
 import { signOut } from "../core/session.ts"
 import { me } from "../core/state.ts"
 import "./extra.css"
@@ -154,10 +155,12 @@ export default function Profile() {
           onSubmit={(e) => {
             e.preventDefault()
             pass.run(async () => {
-              const session = await http.changePassword({
-                currentPassword: currentPassword.value,
-                newPassword: newPassword.value,
-              })
+              const session = await renewingSession(
+                http.changePassword({
+                  currentPassword: currentPassword.value,
+                  newPassword: newPassword.value,
+                }),
+              )
               me.value = session.user
               currentPassword.value = ""
               newPassword.value = ""
