@@ -53,13 +53,14 @@ describe("the language saved in the profile", () => {
     await second.reload()
     await second.getByRole("button", { name: "Se déconnecter" }).waitFor()
 
-    // Choosing English in the header saves it to the profile.
+    // Choosing English in the header saves it to the profile: the page shows English at once and saves it
+    // in the background, so the profile is read once the page's PATCH has been answered.
+    const saved = second.waitForResponse(
+      (r) => new URL(r.url()).pathname === "/api/me" && r.request().method() === "PATCH",
+    )
     await second.getByRole("combobox", { name: "Langue" }).selectOption("en")
     await second.getByRole("button", { name: "Sign out" }).waitFor()
-    for (let i = 0; i < 50; i++) {
-      if ((await api(server, account, "GET", "/api/me")).user.locale === "en") break
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    assert.equal((await saved).status(), 200)
     assert.equal((await api(server, account, "GET", "/api/me")).user.locale, "en")
     // The first window, still open, turns English at once: its socket hears the change.
     await page.getByRole("button", { name: "Sign out" }).waitFor()
@@ -162,14 +163,10 @@ describe("the message log and images that load late", () => {
     release()
     await drawn(page, "late.png")
     // The image grew the log by its height: the newest message is still in view, the log at its bottom.
-    await page.waitForFunction(
-      () => {
-        const box = document.querySelector('[role="log"]')
-        return box.scrollHeight - box.scrollTop - box.clientHeight < 2
-      },
-      undefined,
-      { timeout: 5000 },
-    )
+    await page.waitForFunction(() => {
+      const box = document.querySelector('[role="log"]')
+      return box.scrollHeight - box.scrollTop - box.clientHeight < 2
+    })
 
     // Bob scrolls up to read; an image that arrives and is drawn then does not move what he reads.
     await log.evaluate((box) => {
@@ -214,7 +211,7 @@ describe("the sign-up form follows REGISTRATION", () => {
     await page.getByRole("heading", { name: "Sign up" }).waitFor()
     assert.equal((await (await answered).json()).mode, "open")
     // Once the server said the mode, an open server asks for no invite code.
-    await page.getByLabel("Invite code").waitFor({ state: "detached", timeout: 5000 })
+    await page.getByLabel("Invite code").waitFor({ state: "detached" })
     await page.getByRole("button", { name: "Sign up" }).waitFor()
 
     const byInvite = await startServer({ REGISTRATION: "invite" })
@@ -223,10 +220,7 @@ describe("the sign-up form follows REGISTRATION", () => {
       const invitePage = await (await newContext(browser, byInvite)).newPage()
       await invitePage.goto("/signup")
       // The field shows (optional) until the server has said the mode; then it is required.
-      await invitePage
-        .getByLabel("Invite code")
-        .and(invitePage.locator("[required]"))
-        .waitFor({ timeout: 5000 })
+      await invitePage.getByLabel("Invite code").and(invitePage.locator("[required]")).waitFor()
 
       const closedContext = await newContext(browser, closed)
       const closedPage = await closedContext.newPage()
