@@ -40,6 +40,19 @@ async function windowAs(account, path = "/", on = server) {
   return page
 }
 
+/** `promise`, or a failure naming `what` after 30 s, as Playwright's own waits give up. */
+async function within(promise, what) {
+  let timer
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within 30 s`)), 30_000)
+  })
+  try {
+    return await Promise.race([promise, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 const noDialogsOrErrors = () => {
   for (const context of contexts) {
     assert.deepEqual(context.dialogs, [])
@@ -309,9 +322,30 @@ describe("administration", () => {
     await api(invited, admin, "DELETE", `/api/admin/users/${bob.user.id}/admin`)
     const page = await windowAs(admin, "/admin", invited)
 
+    // Bob is disabled from the whole list while the search for him is under way: its answer, read by
+    // the server before he was disabled, reaches the page after (held here so that it does every time),
+    // and must not show him enabled again.
+    await page.getByRole("button", { name: "Disable Bob Disabled" }).waitFor()
+    let searched
+    let deliver
+    const read = new Promise((resolve) => (searched = resolve))
+    const delivered = new Promise((resolve) => (deliver = resolve))
+    const search = /\/api\/admin\/users\?.*q=Bob/
+    await page.route(search, async (route) => {
+      const answer = await route.fetch()
+      searched()
+      await delivered
+      await route.fulfill({ response: answer })
+    })
     await page.getByLabel("Find accounts").fill("Bob Disabled")
+    await within(read, "the search for Bob")
     await page.getByRole("button", { name: "Disable Bob Disabled" }).click()
     await page.getByRole("button", { name: "Enable Bob Disabled" }).waitFor()
+    deliver()
+    // The search's answer is shown (the admin's own row is not in it), Bob still disabled.
+    await page.getByRole("rowheader", { name: "Root Admin" }).waitFor({ state: "detached" })
+    assert.equal(await page.getByRole("button", { name: "Enable Bob Disabled" }).count(), 1)
+    await page.unroute(search)
     const refused = await fetch(`${invited.url}/api/me`, {
       headers: { authorization: `Bearer ${bob.token}` },
     })

@@ -15,13 +15,22 @@ export function AdminUsers() {
   const error = useSignal("")
 
   const latest = useRef(0)
+  /**
+   * Accounts changed here, each with the last list request sent before the change was answered: that
+   * request's answer may have been read before the change, and must not undo it on the screen.
+   */
+  const changed = useRef(new Map<number, { user: AdminUser; ask: number }>())
   const load = async (after?: number) => {
     const ask = ++latest.current
     try {
       const page = await http.admin.users.list({ q: q.value.trim() || undefined, after, limit: 50 })
       // An answer to an earlier search that came late is dropped.
       if (ask !== latest.current) return
-      users.value = after ? [...users.value, ...page.users] : page.users
+      const shown = page.users.map((u) => {
+        const known = changed.current.get(u.id)
+        return known && known.ask >= ask ? known.user : u
+      })
+      users.value = after ? [...users.value, ...shown] : shown
       nextAfter.value = page.nextAfter
       error.value = ""
     } catch (err) {
@@ -37,8 +46,9 @@ export function AdminUsers() {
   /** Runs a change to one account and shows the account as the server answers it. */
   const change = async (run: () => Promise<AdminUser>) => {
     try {
-      const changed = await run()
-      users.value = users.value.map((u) => (u.id === changed.id ? changed : u))
+      const user = await run()
+      changed.current.set(user.id, { user, ask: latest.current })
+      users.value = users.value.map((u) => (u.id === user.id ? user : u))
       error.value = ""
     } catch (err) {
       error.value = messageOf(err)
