@@ -15,7 +15,7 @@ import {
   signInContext,
   startServer,
 } from "./harness.mjs"
-import { listLink, signUpInPage, startConversation } from "./ui.mjs"
+import { afterNextFrame, listLink, signUpInPage, startConversation } from "./ui.mjs"
 
 let server
 let browser
@@ -395,9 +395,29 @@ describe("administration", () => {
       "admin.invite_revoke",
     ])
       await page.getByRole("rowheader", { name: action, exact: true }).first().waitFor()
-    await page.getByRole("main").getByLabel("Action").selectOption("admin.invite_revoke")
+    const action = page.getByRole("main").getByLabel("Action")
+    await action.selectOption("admin.invite_revoke")
     await page.getByRole("rowheader", { name: "admin.user_disable" }).waitFor({ state: "detached" })
     assert.equal(await page.getByRole("rowheader", { name: "admin.invite_revoke" }).count(), 1)
+    // Every action, then another filter chosen before that answer came: the late answer (held here until
+    // the filtered one is shown) must not replace the filtered list.
+    const whole = (url) => url.pathname === "/api/admin/audit" && !url.searchParams.has("action")
+    let deliverWhole
+    const wholeHeld = new Promise((resolve) => (deliverWhole = resolve))
+    await page.route(whole, async (route) => {
+      await wholeHeld
+      await route.continue()
+    })
+    await action.selectOption("")
+    await action.selectOption("admin.user_disable")
+    await page.getByRole("rowheader", { name: "admin.invite_revoke" }).waitFor({ state: "detached" })
+    const late = page.waitForEvent("requestfinished", (r) => whole(new URL(r.url())))
+    deliverWhole()
+    await late
+    await afterNextFrame(page)
+    assert.equal(await page.getByRole("rowheader", { name: "admin.invite_revoke" }).count(), 0)
+    await page.getByRole("rowheader", { name: "admin.user_disable" }).first().waitFor()
+    await page.unroute(whole)
 
     // Someone who is not a server admin has no link to the page, and the page says no.
     const bobPage = await windowAs(await login(invited, bob.email, bob.password), "/admin", invited)

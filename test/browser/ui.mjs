@@ -45,3 +45,10 @@ export async function startConversation(page, people, title) {
 }
 
 export const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/**
+ * Resolves once the page has drawn a frame and run what was queued before it (Preact runs its effects
+ * after the next frame): for checking that something did *not* happen after an event the test waited for.
+ */
+export const afterNextFrame = (page) =>
+  page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))))

@@ -1,5 +1,6 @@
 /** The audit log, newest first, a page at a time, filtered by action. */
 import { useSignal, useSignalEffect } from "@preact/signals"
+import { useRef } from "preact/hooks"
 import type { AuditEvent } from "../../../../contract.ts"
 import { AUDIT_ACTIONS, type AuditAction } from "../../../../schemas/auditActions.ts"
 import { http, messageOf } from "../../core/api.ts"
@@ -14,14 +15,18 @@ export function AdminAudit() {
   const nextBefore = useSignal<number | null>(null)
   const error = useSignal("")
 
+  const latest = useRef(0)
   const load = async (before?: number) => {
+    const ask = ++latest.current
     try {
       const page = await http.admin.audit({ action: action.value || undefined, before, limit: 50 })
+      // An answer to an earlier filter (or page) that came late is dropped.
+      if (ask !== latest.current) return
       events.value = before ? [...events.value, ...page.events] : page.events
       nextBefore.value = page.nextBefore
       error.value = ""
     } catch (err) {
-      error.value = messageOf(err)
+      if (ask === latest.current) error.value = messageOf(err)
     }
   }
   useSignalEffect(() => {
