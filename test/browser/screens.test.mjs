@@ -15,7 +15,7 @@ import {
   signInContext,
   startServer,
 } from "./harness.mjs"
-import { afterNextFrame, listLink, signUpInPage, startConversation } from "./ui.mjs"
+import { afterNextFrame, listLink, signUpInPage, startConversation, within } from "./ui.mjs"
 
 let server
 let browser
@@ -38,19 +38,6 @@ async function windowAs(account, path = "/", on = server) {
   const page = await context.newPage()
   await page.goto(path)
   return page
-}
-
-/** `promise`, or a failure naming `what` after 30 s, as Playwright's own waits give up. */
-async function within(promise, what) {
-  let timer
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not within 30 s`)), 30_000)
-  })
-  try {
-    return await Promise.race([promise, late])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 const noDialogsOrErrors = () => {

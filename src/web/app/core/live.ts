@@ -47,13 +47,28 @@ function readIfLooking(c: ConversationItem): ConversationItem {
   return { ...c, unreadCount: 0, readSeq: Math.max(c.readSeq, c.lastSeq) }
 }
 
-/** Reads the conversation list again and follows every conversation in it. */
+/** Reads of the list asked so far; presence events heard so far, and the count at each user's last one. */
+let listReads = 0
+let presenceHeard = 0
+const presenceAt = new Map<number, number>()
+
+/**
+ * Reads the conversation list again and follows every conversation in it. The list is read again on
+ * many events, and answers may come late: one overtaken by a later read is dropped, and the presence
+ * it carries does not undo a `presence` event heard after it was asked for.
+ */
 export async function refreshConversations(): Promise<void> {
-  const list = ((await http.conversations.list()) as ConversationItem[]).map(readIfLooking)
+  const read = ++listReads
+  const heard = presenceHeard
+  const answer = (await http.conversations.list()) as ConversationItem[]
+  if (read !== listReads) return
+  const list = answer.map(readIfLooking)
   conversations.value = list
   conversationsLoaded.value = true
   const seen: Record<number, boolean> = { ...online.value }
-  for (const c of list) for (const p of c.participants) if (p.id !== me.value?.id) seen[p.id] = p.online
+  for (const c of list)
+    for (const p of c.participants)
+      if (p.id !== me.value?.id && (presenceAt.get(p.id) ?? 0) <= heard) seen[p.id] = p.online
   online.value = seen
   const client = chat.value
   if (!client) return
@@ -148,6 +163,7 @@ function onEvent(event: ChatEvent): void {
       refreshConversations().catch(() => {})
       break
     case "presence":
+      presenceAt.set(event.data.userId, ++presenceHeard)
       online.value = { ...online.value, [event.data.userId]: event.data.online }
       break
     case "read_up_to":
