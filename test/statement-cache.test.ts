@@ -6,6 +6,8 @@ import { reuseStatements, statementCacheStats } from "../src/statementCache.ts"
 import { connect, createConversation, join as joinRoom, signUp } from "./helpers/clients.ts"
 import { tempDir } from "./helpers/server.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
+import { until } from "./helpers/wait.ts"
+import { messagesInFileAlone } from "./helpers/walFile.ts"
 
 const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 
@@ -31,6 +33,9 @@ test("a second send of the same shape prepares nothing new: the group-commit bat
   await joinRoom(socket, id)
   const send = (text: string) => socket.emitWithAck("send_message", { conversationId: id, text })
   expect((await send("one")).ok).toBe(true)
+  // The server's first idle checkpoint prepares its PRAGMA (a miss) 250 ms after a write: a slow machine
+  // put it between the two counts. Counted once it has happened (later ones are hits).
+  await until(() => messagesInFileAlone(h.dbPath, "one") === 1, 10_000, "the first message checkpointed")
   const before = statementCacheStats()
   const answer = await send("two")
   const after = statementCacheStats()
