@@ -1,4 +1,5 @@
 /** createServer: opens the database, builds the app and sockets, and serves both on one port. */
+import { dirname } from "node:path"
 import { Server as Engine } from "@socket.io/bun-engine"
 import type { Server } from "bun"
 import { Server as SocketIOServer } from "socket.io"
@@ -13,7 +14,7 @@ import { type LoopStalls, monitorLoopStalls } from "./ops/loopStall.ts"
 import { createMemoryRelief } from "./ops/memoryRelief.ts"
 import { createMetrics, type Metrics, metricsEndpoint } from "./ops/metrics.ts"
 import { createDrain, gracefulStop, RECONNECT_AFTER_MS, within } from "./ops/shutdown.ts"
-import { createStorageHealth } from "./ops/storageHealth.ts"
+import { createStorageHealth, freeBytesAt } from "./ops/storageHealth.ts"
 import { VERSION } from "./ops/version.ts"
 import { createIdleCheckpoint } from "./ops/walCheckpoint.ts"
 import { resolveJwtSecret } from "./services/auth/secret.ts"
@@ -114,7 +115,12 @@ async function build(config: Config, options: ServerOptions, listener: Listener)
   }, UPLOAD_SWEEP_EVERY_MS)
   uploadSweep.unref()
   const drain = createDrain()
-  const storage = createStorageHealth(database.client, logger)
+  const dbFile = config.databaseUrl.startsWith("file:") ? localPath(config.databaseUrl) : undefined
+  const storage = createStorageHealth(
+    database.client,
+    logger,
+    dbFile === undefined ? undefined : () => freeBytesAt(dirname(dbFile)),
+  )
   // Not ready while stopping, so that a load balancer sends new clients elsewhere.
   const ready = async () => {
     if (drain.draining) return false

@@ -4,6 +4,8 @@ import { join } from "node:path"
 import { api, closeAll, connect, createConversation, join as joinRoom, signUpAll } from "./helpers/clients.ts"
 import { startTestServer, type TestServer } from "./helpers/server.ts"
 import { mountSmallDisk, type SmallDisk } from "./helpers/tmpfs.ts"
+import { until } from "./helpers/wait.ts"
+import { messagesInFileAlone } from "./helpers/walFile.ts"
 
 const disk = mountSmallDisk("4m")
 const skip = typeof disk === "string" ? disk : undefined
@@ -21,14 +23,26 @@ test.skipIf(Boolean(skip))(
   "UNAVAILABLE with retryAfterMs while the disk is full; ready and writing again once it is not",
   async () => {
     const d = disk as SmallDisk
+    const dbPath = join(d.dir, "chat.db")
     h = await startTestServer({
-      DATABASE_URL: `file:${join(d.dir, "chat.db")}`,
+      DATABASE_URL: `file:${dbPath}`,
       RATE_LIMIT_MESSAGES_PER_SECOND: "0",
     })
     const [alice, bob] = await signUpAll(h, ["alice", "bob"])
     const id = await createConversation(h, alice, [bob])
     const a = await connect(h, alice)
     await joinRoom(a, id)
+    // Once writes rest the server checkpoints its log, and the next write starts the log's file over:
+    // the writes below reuse its room, and the one refused leaves pages there that a one-page write
+    // fits in. A slow machine checkpointed here by chance and /readyz said 200; here it always happens.
+    expect(
+      (await a.emitWithAck("send_message", { conversationId: id, text: "before the disk fills" })).ok,
+    ).toBe(true)
+    await until(
+      () => messagesInFileAlone(dbPath, "before the disk fills") === 1,
+      10_000,
+      "the log checkpointed",
+    )
     d.fill()
     // The WAL may still have room for a few pages: write until the disk says no.
     let refused: any
