@@ -6,7 +6,7 @@
 import assert from "node:assert/strict"
 import { after, before, test } from "node:test"
 import { api, launchBrowser, newContext, register, signInContext, startServer } from "./harness.mjs"
-import { afterNextFrame, listLink, within } from "./ui.mjs"
+import { afterNextFrame, holdAnswers, listLink } from "./ui.mjs"
 
 let server
 let browser
@@ -60,22 +60,11 @@ test("an admin renames, adds, promotes, demotes and removes; a member blocks, un
   // Adding Carole makes Ada's window read its conversation list again. That answer says Carole is
   // offline (she is, then); it is held here until she has come online and been shown so, as a slow
   // server would: coming late, it must not show her offline again.
-  let listRead
-  let deliverList
-  const read = new Promise((resolve) => (listRead = resolve))
-  const held = new Promise((resolve) => (deliverList = resolve))
-  const list = (url) => url.pathname === "/api/conversations"
-  await pageA.route(list, async (route) => {
-    if (route.request().method() !== "GET") return route.continue()
-    const answer = await route.fetch()
-    listRead()
-    await held
-    await route.fulfill({ response: answer })
-  })
+  const list = await holdAnswers(pageA, (url) => url.pathname === "/api/conversations")
   await panel.getByLabel("Add people").fill("Carole")
   await panel.getByRole("button", { name: "Add Carole Dupont" }).click()
   await members.filter({ hasText: "Carole Dupont" }).waitFor()
-  await within(read, "Ada's list read again")
+  await list.read()
   const polls = []
   const carolePage = await windowAs(
     carole,
@@ -84,12 +73,11 @@ test("an admin renames, adds, promotes, demotes and removes; a member blocks, un
   )
   await listLink(carolePage, "Team renamed").waitFor()
   await members.filter({ hasText: "Carole Dupont" }).filter({ hasText: ", online" }).waitFor()
-  const late = pageA.waitForEvent("requestfinished", (r) => list(new URL(r.url())))
-  deliverList()
-  await late
+  list.release()
+  await list.delivered()
   await afterNextFrame(pageA)
   assert.equal(await members.filter({ hasText: "Carole Dupont" }).filter({ hasText: ", online" }).count(), 1)
-  await pageA.unroute(list)
+  await list.stop()
   // The client opens a WebSocket straight away: a window closed during a polling-to-WebSocket upgrade
   // would leave her online until the heartbeat times out (45 s).
   assert.deepEqual(polls, [])

@@ -15,7 +15,7 @@ import {
   signInContext,
   startServer,
 } from "./harness.mjs"
-import { afterNextFrame, listLink, signUpInPage, startConversation, within } from "./ui.mjs"
+import { afterNextFrame, holdAnswers, listLink, signUpInPage, startConversation } from "./ui.mjs"
 
 let server
 let browser
@@ -315,26 +315,16 @@ describe("administration", () => {
     // the server before he was disabled, reaches the page after (held here so that it does every time),
     // and must not show him enabled again.
     await page.getByRole("button", { name: "Disable Bob Disabled" }).waitFor()
-    let searched
-    let deliver
-    const read = new Promise((resolve) => (searched = resolve))
-    const delivered = new Promise((resolve) => (deliver = resolve))
-    const search = /\/api\/admin\/users\?.*q=Bob/
-    await page.route(search, async (route) => {
-      const answer = await route.fetch()
-      searched()
-      await delivered
-      await route.fulfill({ response: answer })
-    })
+    const search = await holdAnswers(page, /\/api\/admin\/users\?.*q=Bob/)
     await page.getByLabel("Find accounts").fill("Bob Disabled")
-    await within(read, "the search for Bob")
+    await search.read()
     await page.getByRole("button", { name: "Disable Bob Disabled" }).click()
     await page.getByRole("button", { name: "Enable Bob Disabled" }).waitFor()
-    deliver()
+    search.release()
     // The search's answer is shown (the admin's own row is not in it), Bob still disabled.
     await page.getByRole("rowheader", { name: "Root Admin" }).waitFor({ state: "detached" })
     assert.equal(await page.getByRole("button", { name: "Enable Bob Disabled" }).count(), 1)
-    await page.unroute(search)
+    await search.stop()
     const refused = await fetch(`${invited.url}/api/me`, {
       headers: { authorization: `Bearer ${bob.token}` },
     })
@@ -390,23 +380,22 @@ describe("administration", () => {
     assert.equal(await page.getByRole("rowheader", { name: "admin.invite_revoke" }).count(), 1)
     // Every action, then another filter chosen before that answer came: the late answer (held here until
     // the filtered one is shown) must not replace the filtered list.
-    const whole = (url) => url.pathname === "/api/admin/audit" && !url.searchParams.has("action")
-    let deliverWhole
-    const wholeHeld = new Promise((resolve) => (deliverWhole = resolve))
-    await page.route(whole, async (route) => {
-      await wholeHeld
-      await route.continue()
-    })
+    const whole = await holdAnswers(
+      page,
+      (url) => url.pathname === "/api/admin/audit" && !url.searchParams.has("action"),
+    )
     await action.selectOption("")
+    // Two choices in a row may make one request (the page reads the filter once): the next choice only
+    // once the whole log has been asked for.
+    await whole.read()
     await action.selectOption("admin.user_disable")
     await page.getByRole("rowheader", { name: "admin.invite_revoke" }).waitFor({ state: "detached" })
-    const late = page.waitForEvent("requestfinished", (r) => whole(new URL(r.url())))
-    deliverWhole()
-    await late
+    whole.release()
+    await whole.delivered()
     await afterNextFrame(page)
     assert.equal(await page.getByRole("rowheader", { name: "admin.invite_revoke" }).count(), 0)
     await page.getByRole("rowheader", { name: "admin.user_disable" }).first().waitFor()
-    await page.unroute(whole)
+    await whole.stop()
 
     // Someone who is not a server admin has no link to the page, and the page says no.
     const bobPage = await windowAs(await login(invited, bob.email, bob.password), "/admin", invited)

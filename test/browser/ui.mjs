@@ -65,3 +65,43 @@ export async function within(promise, what) {
     clearTimeout(timer)
   }
 }
+
+/**
+ * Makes the answer to the page's next requests for `url` (a route matcher) come late: each is read from
+ * the server at once, then held until `release()`. `read` settles once the server has answered one,
+ * `delivered` once the page has been given it; both fail after 30 s. Other methods than `method` pass.
+ */
+export async function holdAnswers(page, url, method = "GET") {
+  let release
+  let read
+  let delivered
+  let failed
+  const released = new Promise((resolve) => (release = resolve))
+  const wasRead = new Promise((resolve) => (read = resolve))
+  const wasDelivered = new Promise((resolve, reject) => {
+    delivered = resolve
+    failed = reject
+  })
+  wasDelivered.catch(() => {}) // seen by `delivered()`; nobody may ask
+  await page.route(url, async (route) => {
+    try {
+      await hold(route)
+    } catch (err) {
+      failed(err)
+    }
+  })
+  const hold = async (route) => {
+    if (route.request().method() !== method) return route.continue()
+    const answer = await route.fetch()
+    read()
+    await released
+    await route.fulfill({ response: answer })
+    delivered()
+  }
+  return {
+    release,
+    read: () => within(wasRead, `an answer to ${url}`),
+    delivered: () => within(wasDelivered, `the late answer to ${url}`),
+    stop: () => page.unroute(url),
+  }
+}
