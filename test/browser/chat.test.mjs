@@ -7,7 +7,7 @@
 import assert from "node:assert/strict"
 import { after, before, describe, test } from "node:test"
 import { launchBrowser, newContext, startServer } from "./harness.mjs"
-import { listLink, signUpInPage, startConversation } from "./ui.mjs"
+import { holdAnswers, listLink, signUpInPage, startConversation } from "./ui.mjs"
 
 let server
 let browser
@@ -165,6 +165,47 @@ describe("two people chatting", () => {
     await ada.getByRole("button", { name: "Unmute" }).click()
     await ada.getByRole("button", { name: "Mute", exact: true }).waitFor()
     await listLink(ada, "Bruno Martin").filter({ hasText: "muted" }).waitFor({ state: "detached" })
+  })
+
+  test("the other reads while this window is loading the conversation: the tick still says Read", async () => {
+    // Bruno looks at his list, so the new message stays unread.
+    await bruno.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Conversations" }).click()
+    await bruno.waitForURL(/\/$/)
+    await send(ada, "read while Ada loads")
+    await message(ada, "read while Ada loads").getByRole("img", { name: "Delivered" }).waitFor()
+    // Ada's window reloads. Its read of the conversation is answered (unread then) but handed over only
+    // once Bruno has read the message and Ada's window has heard so, as a slow server would.
+    const load = await holdAnswers(ada, new RegExp(`/api/conversations/${conversationId}$`))
+    // The reloaded page's socket, every frame from its first.
+    const frames = { framesent: [], framereceived: [] }
+    const opened = new Promise((resolve) =>
+      ada.once("websocket", (ws) => {
+        for (const direction of Object.keys(frames))
+          ws.on(direction, ({ payload }) => frames[direction].push(String(payload)))
+        resolve(ws)
+      }),
+    )
+    await ada.reload()
+    const ws = await opened
+    /** A frame of that socket passing `test`, already there or to come. */
+    const frame = async (direction, test) =>
+      frames[direction].find(test) ??
+      String(
+        (await ws.waitForEvent(direction, { predicate: ({ payload }) => test(String(payload)) })).payload,
+      )
+    // Its socket is in the conversation's room once the server acknowledged the join.
+    const join = await frame("framesent", (p) => p.includes('"join_conversation"'))
+    const ackId = /^42(\d+)/.exec(join)[1]
+    await frame("framereceived", (p) => p.startsWith(`43${ackId}[`))
+    await load.read()
+    const heard = frame("framereceived", (p) => p.includes('"read_up_to"'))
+    await listLink(bruno, "Ada Lovelace").click()
+    await message(bruno, "read while Ada loads").waitFor()
+    await heard
+    load.release()
+    await load.delivered()
+    await message(ada, "read while Ada loads").getByRole("img", { name: "Read" }).waitFor()
+    await load.stop()
   })
 
   test("the server restarts: a banner while it is away, the message typed meanwhile is sent once, nothing is lost", async () => {

@@ -97,17 +97,41 @@ export function ConversationView({ id }: { id: number }) {
       })
   }
 
-  const loadConversation = () =>
-    http.conversations
+  /**
+   * The highest pointers heard per person. The conversation is read again on events and its answer may
+   * come late, or after pointer events that came while it loaded: it never moves them back.
+   */
+  const heardPointers = useRef(new Map<number, { readSeq: number; deliveredSeq: number }>())
+  const withPointersHeard = (c: Conversation): Conversation => ({
+    ...c,
+    participants: c.participants.map((p) => {
+      const heard = heardPointers.current.get(p.id)
+      return heard
+        ? {
+            ...p,
+            readSeq: Math.max(p.readSeq, heard.readSeq),
+            deliveredSeq: Math.max(p.deliveredSeq, heard.deliveredSeq),
+          }
+        : p
+    }),
+  })
+  const loads = useRef(0)
+
+  const loadConversation = () => {
+    const ask = ++loads.current
+    return http.conversations
       .get(id)
       .then((c) => {
-        conversation.value = c
+        // An answer overtaken by a later read of the conversation is dropped.
+        if (ask !== loads.current) return
+        conversation.value = withPointersHeard(c)
         // Just made here or elsewhere and not in the list yet: the list follows it, so it is heard live.
         if (chat.value && chat.value.cursor(id) === undefined) refreshConversations().catch(() => {})
       })
       .catch((err) => {
-        failure.value = messageOf(err)
+        if (ask === loads.current) failure.value = messageOf(err)
       })
+  }
 
   /** The page before the oldest loaded; while one loads, that one (a caller waits for it). */
   const loadOlder = (limit = PAGE): Promise<void> => {
@@ -167,20 +191,12 @@ export function ConversationView({ id }: { id: number }) {
   }
 
   const setPointers = (userId: number, change: { readSeq?: number; deliveredSeq?: number }) => {
+    const heard = heardPointers.current.get(userId) ?? { readSeq: 0, deliveredSeq: 0 }
+    const readSeq = Math.max(heard.readSeq, change.readSeq ?? 0)
+    const deliveredSeq = Math.max(heard.deliveredSeq, change.deliveredSeq ?? 0, readSeq)
+    heardPointers.current.set(userId, { readSeq, deliveredSeq })
     const c = conversation.value
-    if (!c) return
-    conversation.value = {
-      ...c,
-      participants: c.participants.map((p) =>
-        p.id === userId
-          ? {
-              ...p,
-              readSeq: Math.max(p.readSeq, change.readSeq ?? 0),
-              deliveredSeq: Math.max(p.deliveredSeq, change.deliveredSeq ?? 0, change.readSeq ?? 0),
-            }
-          : p,
-      ),
-    }
+    if (c) conversation.value = withPointersHeard(c)
   }
 
   const stopTyping = (userId: number) => {
