@@ -4,8 +4,7 @@ import { join } from "node:path"
 import { api, closeAll, connect, createConversation, join as joinRoom, signUpAll } from "./helpers/clients.ts"
 import { startTestServer, type TestServer } from "./helpers/server.ts"
 import { mountSmallDisk, type SmallDisk } from "./helpers/tmpfs.ts"
-import { until } from "./helpers/wait.ts"
-import { messagesInFileAlone } from "./helpers/walFile.ts"
+import { settledAfter } from "./helpers/walFile.ts"
 
 const disk = mountSmallDisk("4m")
 const skip = typeof disk === "string" ? disk : undefined
@@ -35,14 +34,9 @@ test.skipIf(Boolean(skip))(
     // Once writes rest the server checkpoints its log, and the next write starts the log's file over:
     // the writes below reuse its room, and the one refused leaves pages there that a one-page write
     // fits in. A slow machine checkpointed here by chance and /readyz said 200; here it always happens.
-    expect(
-      (await a.emitWithAck("send_message", { conversationId: id, text: "before the disk fills" })).ok,
-    ).toBe(true)
-    await until(
-      () => messagesInFileAlone(dbPath, "before the disk fills") === 1,
-      10_000,
-      "the log checkpointed",
-    )
+    const before = await a.emitWithAck("send_message", { conversationId: id, text: "before the disk fills" })
+    expect(before.ok).toBe(true)
+    await settledAfter(dbPath, before.message.id)
     d.fill()
     // The WAL may still have room for a few pages: write until the disk says no.
     let refused: any

@@ -3,8 +3,8 @@ import type { Socket } from "socket.io-client"
 import { api, signUpAll, type TestUser } from "./helpers/clients.ts"
 import { twoMembersAndAStranger } from "./helpers/room.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
-import { until, waitFor } from "./helpers/wait.ts"
-import { messagesInFileAlone } from "./helpers/walFile.ts"
+import { waitFor } from "./helpers/wait.ts"
+import { settledAfter } from "./helpers/walFile.ts"
 
 const h = useTestServer({ RATE_LIMIT_MESSAGES_PER_SECOND: "0" })
 let alice: TestUser
@@ -76,13 +76,14 @@ test("a reply to a voice message says so, with no excerpt", async () => {
 test("a page of 50 replies costs the server as many database calls as a page of one", async () => {
   const { id, a, b } = await twoMembersAndAStranger(h, alice, bob, eve)
   const first = await send(a, { conversationId: id, text: "root" })
+  let last = first
   for (let i = 0; i < 50; i++)
-    await send(b, { conversationId: id, text: `r${i}`, replyToMessageId: first.id })
+    last = await send(b, { conversationId: id, text: `r${i}`, replyToMessageId: first.id })
   // A search indexes the new messages now, so the search index's own run does not fall in what is counted.
   expect((await api(h, "GET", "/api/search?q=root", { auth: alice })).status).toBe(200)
-  // Once writes rest, the server checkpoints its log: a database call of its own, at a moment of its
-  // choosing, that a slow machine put inside one page's count. Counted after it has happened.
-  await until(() => messagesInFileAlone(h.dbPath, "r49") === 1, 10_000, "the replies checkpointed")
+  // Its write is followed by the idle checkpoint, a database call of the server's own at a moment of its
+  // choosing, that a slow machine put inside one page's count: counted once it has run.
+  await settledAfter(h.dbPath, last.id)
   const page = async (limit: number) => {
     const before = await dbCalls()
     const res = await api(h, "GET", `/api/conversations/${id}/messages?limit=${limit}`, { auth: alice })
