@@ -153,6 +153,8 @@ export async function startServer(env = {}) {
     RATE_LIMIT_REGISTRATIONS_PER_HOUR: "0",
     RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "0",
     RATE_LIMIT_CHANGES_PER_MINUTE: "0",
+    // Typing notices too: a test types faster than a person, and a refused notice only adds noise.
+    RATE_LIMIT_TYPING_PER_SECOND: "0",
     ...env,
   }
   const url = `http://127.0.0.1:${port}`
