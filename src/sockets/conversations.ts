@@ -1,15 +1,13 @@
 /** Rooms (join and leave, checked against the participants) and a conversation's settings (title, blocks). */
+import type { EventActions } from "./handle.ts"
 import { conversationRoom } from "./rooms.ts"
-import type { SocketDeps } from "./types.ts"
 
 // The seed's confirmation text, in English like everything the server sends; clients may display it.
 export const JOINED_MESSAGE = "You joined the conversation"
 
-/** Registers the room events on one socket. */
-export function registerConversationEvents({ socket, services, on }: SocketDeps) {
-  const user = socket.data.user
-
-  on("join_conversation", async ({ conversationId }) => {
+/** The room events' actions. */
+export const conversationActions = {
+  async join_conversation({ socket, user, services }, { conversationId }) {
     await services.membership.requireListening(conversationId, user.id)
     await services.limits.join.consume(user.id)
     const room = conversationRoom(conversationId)
@@ -35,9 +33,9 @@ export function registerConversationEvents({ socket, services, on }: SocketDeps)
       socket.to(room).emit("user_joined", { conversationId, user })
     }
     return payload
-  })
+  },
 
-  on("leave_conversation", async ({ conversationId }) => {
+  async leave_conversation({ socket, user, services }, { conversationId }) {
     const room = conversationRoom(conversationId)
     // Leaving a room one is not in is harmless, but must not tell a stranger the conversation exists.
     if (!socket.rooms.has(room)) await services.membership.require(conversationId, user.id)
@@ -47,10 +45,9 @@ export function registerConversationEvents({ socket, services, on }: SocketDeps)
     }
     socket.emit("conversation_left", { conversationId })
     return { conversationId }
-  })
+  },
 
-  const { settings } = services
-  on("update_conversation", (i) => settings.rename(user, i.conversationId, i.title))
-  on("block_conversation", (i) => settings.block(user, i.conversationId))
-  on("unblock_conversation", (i) => settings.unblock(user, i.conversationId))
-}
+  update_conversation: ({ user, services }, i) => services.settings.rename(user, i.conversationId, i.title),
+  block_conversation: ({ user, services }, i) => services.settings.block(user, i.conversationId),
+  unblock_conversation: ({ user, services }, i) => services.settings.unblock(user, i.conversationId),
+} satisfies Partial<EventActions>

@@ -1,18 +1,22 @@
 /** Wires the Socket.IO server: authentication, per-socket events, and broadcasts of domain events. */
 import type { Config } from "../config.ts"
-import type { ChatServer } from "../contract.ts"
+import type { ChatServer, ChatSocket } from "../contract.ts"
 import type { Logger } from "../ops/logger.ts"
 import type { Services } from "../services/index.ts"
 import { authenticateSocket } from "./authenticate.ts"
 import { relayDomainEvents } from "./broadcasts.ts"
-import { registerConversationEvents } from "./conversations.ts"
-import { type EventOps, eventHandler } from "./handle.ts"
-import { registerMessageEvents } from "./messages.ts"
-import { registerParticipantEvents } from "./participants.ts"
+import { conversationActions } from "./conversations.ts"
+import { createDispatch, type EventOps } from "./handle.ts"
+import { messageActions } from "./messages.ts"
+import { participantActions } from "./participants.ts"
 import { conversationOfRoom, userRoom } from "./rooms.ts"
-import { registerTypingEvents } from "./typing.ts"
+import { typingActions } from "./typing.ts"
 
-/** Attaches the chat protocol to `io`; returns a function that detaches the bus listeners. */
+/**
+ * Attaches the chat protocol to `io`; returns a function that detaches the bus listeners.
+ * Every listener here is built once and shared by all sockets (Socket.IO calls each with the socket
+ * as `this`): an idle socket holds no closure of its own (issue 17, test/socket-footprint.test.ts).
+ */
 export function attachSockets(
   io: ChatServer,
   services: Services,
@@ -31,41 +35,48 @@ export function attachSockets(
     }),
   )
 
+  const dispatch = createDispatch({
+    actions: { ...conversationActions, ...messageActions, ...participantActions, ...typingActions },
+    services,
+    logger,
+    ops,
+  })
+  // No socket outlives its token.
+  const expiries = new WeakMap<ChatSocket, { cancel(): void }>()
+
+  function disconnecting(this: ChatSocket, reason: string) {
+    const user = this.data.user
+    for (const room of this.rooms) {
+      const conversationId = conversationOfRoom(room)
+      if (conversationId !== undefined) this.to(room).emit("user_left", { conversationId, user })
+    }
+    logger.info({ event: "disconnect", socketId: this.id, userId: user.id, reason }, "socket disconnected")
+  }
+  function disconnected(this: ChatSocket) {
+    expiries.get(this)?.cancel()
+    services.typing.disconnected(this.id)
+    services.presenceService.disconnected(this.data.user.id)
+  }
+
   io.on("connection", (socket) => {
     const user = socket.data.user
     services.presenceService.connected(user.id)
     // The personal room: every device of the user, for news that is not about a joined room.
     socket.join(userRoom(user.id))
     logger.info({ event: "connect", socketId: socket.id, userId: user.id }, "socket connected")
-
-    const origin = { address: socket.handshake.address ?? "unknown" }
-    const within = <T>(action: () => T) => services.context.run(origin, action)
-    const deps = { socket, services, logger, on: eventHandler(socket, logger, ops, within) }
-    registerConversationEvents(deps)
-    registerMessageEvents(deps)
-    registerParticipantEvents(deps)
-    registerTypingEvents(deps)
-
-    // No socket outlives its token.
-    const expiry = atTime(socket.data.tokenExpiresAt, () => socket.disconnect(true))
-
-    socket.on("disconnecting", (reason) => {
-      for (const room of socket.rooms) {
-        const conversationId = conversationOfRoom(room)
-        if (conversationId !== undefined) socket.to(room).emit("user_left", { conversationId, user })
-      }
-      logger.info(
-        { event: "disconnect", socketId: socket.id, userId: user.id, reason },
-        "socket disconnected",
-      )
-    })
-    socket.on("disconnect", () => {
-      expiry.cancel()
-      services.presenceService.disconnected(user.id)
-    })
+    socket.onAny(dispatch)
+    expiries.set(
+      socket,
+      atTime(socket.data.tokenExpiresAt, () => socket.disconnect(true)),
+    )
+    socket.on("disconnecting", disconnecting)
+    socket.on("disconnect", disconnected)
   })
 
-  return relayDomainEvents(io, services)
+  const detach = relayDomainEvents(io, services)
+  return () => {
+    detach()
+  }
 }
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1

@@ -1,19 +1,20 @@
 /** Messages (send, edit, delete, react), receipts and sync over sockets: thin wrappers over the services. */
-import type { SocketDeps } from "./types.ts"
+import type { EventActions } from "./handle.ts"
 
-/** Registers the message events on one socket; broadcasts come from the services' events. */
-export function registerMessageEvents({ socket, services, on }: SocketDeps) {
-  const user = socket.data.user
-
-  on("send_message", (input) => services.messages.send(user, input))
-  on("edit_message", ({ messageId, text }) => services.messageChanges.edit(user, messageId, text))
-  on("delete_message", ({ messageId }) => services.messageChanges.remove(user, messageId))
-  on("add_reaction", ({ messageId, emoji }) => services.reactions.add(user, messageId, emoji))
-  on("remove_reaction", ({ messageId, emoji }) => services.reactions.remove(user, messageId, emoji))
-  on("mark_message_read", ({ messageId }) => services.pointers.markMessageRead(user.id, messageId))
-  on("mark_read", ({ conversationId, seq }) => services.pointers.markRead(user.id, conversationId, seq))
-  on("mark_delivered", ({ conversationId, seq }) =>
+/** The message events' actions; broadcasts come from the services' events. */
+export const messageActions = {
+  send_message: ({ user, services }, input) => services.messages.send(user, input),
+  edit_message: ({ user, services }, { messageId, text }) =>
+    services.messageChanges.edit(user, messageId, text),
+  delete_message: ({ user, services }, { messageId }) => services.messageChanges.remove(user, messageId),
+  add_reaction: ({ user, services }, { messageId, emoji }) => services.reactions.add(user, messageId, emoji),
+  remove_reaction: ({ user, services }, { messageId, emoji }) =>
+    services.reactions.remove(user, messageId, emoji),
+  mark_message_read: ({ user, services }, { messageId }) =>
+    services.pointers.markMessageRead(user.id, messageId),
+  mark_read: ({ user, services }, { conversationId, seq }) =>
+    services.pointers.markRead(user.id, conversationId, seq),
+  mark_delivered: ({ user, services }, { conversationId, seq }) =>
     services.pointers.markDelivered(user.id, conversationId, seq),
-  )
-  on("sync", (input) => services.sync.sync(user.id, input))
-}
+  sync: ({ user, services }, input) => services.sync.sync(user.id, input),
+} satisfies Partial<EventActions>

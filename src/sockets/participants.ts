@@ -1,13 +1,12 @@
 /** Participant management over sockets: the same service calls as the HTTP routes. */
-import type { SocketDeps } from "./types.ts"
+import type { EventActions } from "./handle.ts"
 
-/** Registers the participant events on one socket. */
-export function registerParticipantEvents({ socket, services, on }: SocketDeps) {
-  const user = socket.data.user
-  const { participants } = services
-
-  on("add_participants", (i) => participants.add(user, i.conversationId, i.userIds))
-  on("remove_participant", (i) => participants.remove(user, i.conversationId, i.userId))
-  on("change_role", (i) => participants.setRole(user, i.conversationId, i.userId, i.role))
-  on("quit_conversation", (i) => participants.leave(user, i.conversationId))
-}
+/** The participant events' actions. */
+export const participantActions = {
+  add_participants: ({ user, services }, i) => services.participants.add(user, i.conversationId, i.userIds),
+  remove_participant: ({ user, services }, i) =>
+    services.participants.remove(user, i.conversationId, i.userId),
+  change_role: ({ user, services }, i) =>
+    services.participants.setRole(user, i.conversationId, i.userId, i.role),
+  quit_conversation: ({ user, services }, i) => services.participants.leave(user, i.conversationId),
+} satisfies Partial<EventActions>
