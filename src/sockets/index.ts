@@ -6,6 +6,7 @@ import type { Services } from "../services/index.ts"
 import { authenticateSocket } from "./authenticate.ts"
 import { relayDomainEvents } from "./broadcasts.ts"
 import { conversationActions } from "./conversations.ts"
+import { createExpiries } from "./expiry.ts"
 import { createDispatch, type EventOps } from "./handle.ts"
 import { messageActions } from "./messages.ts"
 import { participantActions } from "./participants.ts"
@@ -42,7 +43,7 @@ export function attachSockets(
     ops,
   })
   // No socket outlives its token.
-  const expiries = new WeakMap<ChatSocket, { cancel(): void }>()
+  const expiries = createExpiries<ChatSocket>((socket) => socket.disconnect(true))
 
   function disconnecting(this: ChatSocket, reason: string) {
     const user = this.data.user
@@ -53,7 +54,7 @@ export function attachSockets(
     logger.info({ event: "disconnect", socketId: this.id, userId: user.id, reason }, "socket disconnected")
   }
   function disconnected(this: ChatSocket) {
-    expiries.get(this)?.cancel()
+    expiries.forget(this, this.data.tokenExpiresAt)
     services.typing.disconnected(this.id)
     services.presenceService.disconnected(this.data.user.id)
   }
@@ -65,10 +66,7 @@ export function attachSockets(
     socket.join(userRoom(user.id))
     logger.info({ event: "connect", socketId: socket.id, userId: user.id }, "socket connected")
     socket.onAny(dispatch)
-    expiries.set(
-      socket,
-      atTime(socket.data.tokenExpiresAt, () => socket.disconnect(true)),
-    )
+    expiries.watch(socket, socket.data.tokenExpiresAt)
     socket.on("disconnecting", disconnecting)
     socket.on("disconnect", disconnected)
   })
@@ -76,18 +74,6 @@ export function attachSockets(
   const detach = relayDomainEvents(io, services)
   return () => {
     detach()
+    expiries.stop()
   }
-}
-
-const MAX_TIMEOUT_MS = 2 ** 31 - 1
-
-/** Runs `fn` at a wall-clock time, however far: timers longer than 2^31-1 ms fire at once. */
-function atTime(when: number, fn: () => void): { cancel(): void } {
-  let timer: ReturnType<typeof setTimeout>
-  const arm = () => {
-    const delay = when - Date.now()
-    timer = delay > MAX_TIMEOUT_MS ? setTimeout(arm, MAX_TIMEOUT_MS) : setTimeout(fn, Math.max(0, delay))
-  }
-  arm()
-  return { cancel: () => clearTimeout(timer) }
 }
