@@ -8,6 +8,7 @@ import { relayDomainEvents } from "./broadcasts.ts"
 import { conversationActions } from "./conversations.ts"
 import { createExpiries } from "./expiry.ts"
 import { createDispatch, type EventOps } from "./handle.ts"
+import { releaseHandshake } from "./handshake.ts"
 import { messageActions } from "./messages.ts"
 import { participantActions } from "./participants.ts"
 import { conversationOfRoom, userRoom } from "./rooms.ts"
@@ -65,6 +66,7 @@ export function attachSockets(
     // The personal room: every device of the user, for news that is not about a joined room.
     socket.join(userRoom(user.id))
     logger.info({ event: "connect", socketId: socket.id, userId: user.id }, "socket connected")
+    releaseHandshake(socket)
     socket.onAny(dispatch)
     expiries.watch(socket, socket.data.tokenExpiresAt)
     socket.on("disconnecting", disconnecting)
