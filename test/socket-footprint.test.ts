@@ -3,6 +3,7 @@
  * token expiries, a handshake trimmed to what is read after it. Each could stop working without any
  * protocol test noticing, only the memory.
  */
+import { heapStats } from "bun:jsc"
 import { expect, test } from "bun:test"
 import type { ChatSocket } from "../src/contract.ts"
 import { clientEvents } from "../src/schemas/events.ts"
@@ -50,6 +51,22 @@ test("a connected socket keeps its address, not the handshake's headers, query o
   expect(s!.handshake.auth).toEqual({})
   expect(JSON.stringify(s!.handshake)).not.toContain(carol.token)
   expect(JSON.stringify((s!.conn as unknown as { request: unknown }).request)).not.toContain(carol.token)
+})
+
+test("the engine keeps no handshake Request for an open session, and forgets a closed one", async () => {
+  const engine = h.server.io.engine as unknown as { clients: Map<string, unknown> }
+  const requests = () => {
+    Bun.gc(true)
+    return heapStats().objectTypeCounts.Request ?? 0
+  }
+  const [dave] = await signUpAll(h, ["dave"])
+  const before = requests()
+  const open = await Promise.all(Array.from({ length: 20 }, () => connect(h, dave)))
+  expect(engine.clients.size).toBe(20)
+  // Each session kept its handshake's Request (headers, URL) before: 20 more, not a stray one or two.
+  expect(requests() - before).toBeLessThan(5)
+  for (const s of open) s.close()
+  await until(() => engine.clients.size === 0, 5000, "sessions gone from the engine")
 })
 
 test("one timer closes each item when its time comes; a forgotten one is not closed and nothing stays", async () => {

@@ -23,6 +23,17 @@ export interface SessionGateDeps {
 
 type Release = () => void
 
+type Listener = (...args: unknown[]) => void
+/** What the gate uses of an Engine.IO session (@socket.io/bun-engine's Socket). */
+interface EngineSession {
+  id: string
+  remoteAddress?: string
+  on(event: "close", listener: Listener): void
+  once(event: "close", listener: Listener): void
+  off(event: "close", listener: Listener): void
+  listeners(event: "close"): (Listener & { fn?: Listener })[]
+}
+
 /** Counts pending sessions per address; `reserve` is synchronous, so concurrent handshakes cannot overshoot. */
 export function createPendingCount({ perAddress, total }: { perAddress: number; total: number }) {
   const byAddress = new Map<string, number>()
@@ -60,19 +71,25 @@ export function createSessionGate({ engine, io, sessions, limits, trustProxy }: 
   // The engine does not tell Socket.IO the peer's address: kept from the handshake request, it
   // becomes `socket.handshake.address` (the audit log records it).
   const peers = new WeakMap<Request, string>()
-  engine.on(
-    "connection",
-    (conn: { once(e: "close", f: () => void): void; remoteAddress?: string }, req: Request) => {
-      conn.remoteAddress ??= peers.get(req)
-      const release = reserved.get(req)
-      if (!release) return
-      reserved.delete(req)
-      bySession.set(conn, release)
-      conn.once("close", release)
-    },
-  )
-  // Authenticated: no longer pending.
-  io.on("connection", (socket) => bySession.get(socket.conn)?.())
+  engine.on("connection", (session, req: Request) => {
+    const conn = session as unknown as EngineSession
+    conn.remoteAddress ??= peers.get(req)
+    forgetHandshakeRequest(engine, conn)
+    const release = reserved.get(req)
+    if (!release) return
+    reserved.delete(req)
+    bySession.set(conn, release)
+    conn.once("close", release)
+  })
+  // Authenticated: no longer pending, and nothing to do at its close.
+  io.on("connection", (socket) => {
+    const conn = socket.conn as unknown as EngineSession
+    const release = bySession.get(conn)
+    if (!release) return
+    bySession.delete(conn)
+    conn.off("close", release)
+    release()
+  })
 
   async function handshakeIsAuthenticated(req: Request, url: URL): Promise<boolean> {
     const cookie = req.headers.get("cookie")
@@ -126,4 +143,22 @@ export function createSessionGate({ engine, io, sessions, limits, trustProxy }: 
 function peerAddress(req: Request, srv: Server<unknown>, trustProxy: boolean): string {
   const forwarded = trustProxy ? req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined
   return forwarded || srv.requestIP(req)?.address || "unknown"
+}
+
+/**
+ * @socket.io/bun-engine (0.1.2) takes a closed session out of its table with a "close" listener made
+ * inside its handshake, whose scope keeps the handshake's Request, URL and response headers for as
+ * long as the socket lives. The same work from a listener that holds only the id; if the engine
+ * changes and the listener is not found, nothing is touched (test/socket-footprint.test.ts).
+ */
+function forgetHandshakeRequest(engine: Engine, conn: EngineSession): void {
+  const clients = (engine as unknown as { clients?: unknown }).clients
+  if (!(clients instanceof Map) || clients.get(conn.id) !== conn) return
+  const theirs = conn.listeners("close").find((l) => String(l.fn ?? l).includes("clients.delete("))
+  if (!theirs) return
+  conn.off("close", theirs)
+  const id = conn.id
+  conn.on("close", () => {
+    if (clients.get(id) === conn) clients.delete(id)
+  })
 }
