@@ -10,21 +10,35 @@ type Handshake = ChatSocket["handshake"]
 
 const NOTHING = Object.freeze({})
 
-/** Drops what nothing reads once `socket` is connected; keeps address, secure, xdomain and times. */
-export function releaseHandshake(socket: ChatSocket): void {
-  const { address, secure, xdomain, issued, time } = socket.handshake
-  const kept: Handshake = {
-    address,
-    secure,
-    xdomain,
-    issued,
-    time,
-    url: "",
-    headers: NOTHING,
-    query: NOTHING,
-    auth: NOTHING,
+/** A handshake once connected: four fields of its own, the rest empty or derived, shared by all. */
+class KeptHandshake implements Handshake {
+  constructor(
+    readonly address: string,
+    readonly secure: boolean,
+    readonly xdomain: boolean,
+    readonly issued: number,
+  ) {}
+  get time() {
+    return new Date(this.issued).toString()
   }
-  ;(socket as { handshake: Handshake }).handshake = kept
+  get url() {
+    return ""
+  }
+  get headers() {
+    return NOTHING
+  }
+  get query() {
+    return NOTHING
+  }
+  get auth() {
+    return NOTHING
+  }
+}
+
+/** Drops what nothing reads once `socket` is connected. */
+export function releaseHandshake(socket: ChatSocket): void {
+  const { address, secure, xdomain, issued } = socket.handshake
+  ;(socket as { handshake: Handshake }).handshake = new KeptHandshake(address, secure, xdomain, issued)
   // The engine's record of the request, which Socket.IO's handshake shared (headers and query).
   const request = socket.conn.request as unknown as { url?: string; headers?: object; _query?: object }
   request.url = ""
