@@ -5,6 +5,7 @@
 import { describe, expect, test } from "bun:test"
 import { ERROR_STATUS, type ErrorCode } from "../src/errors.ts"
 import { api, connect, connectError, socketFor, type TestUser } from "./helpers/clients.ts"
+import { handledEvents } from "./helpers/handled.ts"
 import { PEOPLE_OPS, type PeopleCell } from "./helpers/peopleOps.ts"
 import { ROUTES } from "./helpers/protocol.ts"
 import type { TestServer } from "./helpers/server.ts"
@@ -423,7 +424,5 @@ test("the matrix covers every route and every event the server listens to", asyn
   const [user] = await quickUsers(h, ["census"])
   await connect(h, user!)
   const [serverSide] = h.server.io.of("/").sockets.values()
-  const LIFECYCLE = ["disconnecting", "disconnect", "error"]
-  const handled = serverSide!.eventNames().filter((e) => !LIFECYCLE.includes(String(e)))
-  expect(SOCKET_OPS.map((o) => o.name).sort()).toEqual((handled as string[]).sort())
+  expect(SOCKET_OPS.map((o) => o.name).sort()).toEqual(handledEvents(serverSide!))
 })
