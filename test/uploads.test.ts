@@ -287,6 +287,35 @@ describe("downloads", () => {
     ])
   })
 
+  test("If-Range: the range while the ETag matches, the whole file otherwise; If-None-Match: 304", async () => {
+    const { ann, data, file } = await posted()
+    const etag = (await download(h, ann, file.url, { method: "HEAD" })).headers.get("etag")!
+    expect(etag).toBe(`"${file.id}"`)
+    const resumed = await download(h, ann, file.url, { headers: { range: "bytes=100-", "if-range": etag } })
+    expect(resumed.status).toBe(206)
+    expect(new Uint8Array(await resumed.arrayBuffer())).toEqual(data.subarray(100))
+    // Another file's tag, a weak tag or a date: what the client holds may be other bytes, so all of them.
+    for (const ifRange of ['"another"', `W/${etag}`, "Wed, 21 Oct 2026 07:28:00 GMT"]) {
+      const whole = await download(h, ann, file.url, {
+        headers: { range: "bytes=100-", "if-range": ifRange },
+      })
+      expect([whole.status, whole.headers.get("content-range")]).toEqual([200, null])
+      expect(new Uint8Array(await whole.arrayBuffer())).toEqual(data)
+    }
+    for (const held of [etag, `W/${etag}`, `"x", ${etag}`, "*"]) {
+      const same = await download(h, ann, file.url, { headers: { "if-none-match": held } })
+      expect([same.status, (await same.arrayBuffer()).byteLength, same.headers.get("etag")]).toEqual([
+        304,
+        0,
+        etag,
+      ])
+    }
+    expect((await download(h, ann, file.url, { headers: { "if-none-match": '"other"' } })).status).toBe(200)
+    // Someone who may not read it learns nothing from a tag either.
+    const { eve } = await posted()
+    expect((await download(h, eve, file.url, { headers: { "if-none-match": etag } })).status).toBe(404)
+  })
+
   test("headers: the sniffed type, nosniff, long private caching; inline for images, attachment with a safe name otherwise", async () => {
     const { ann, file } = await posted()
     const image = await download(h, ann, file.url)

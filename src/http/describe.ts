@@ -72,7 +72,7 @@ export interface RouteSpec {
   /** Success statuses with what each means and holds. */
   ok: Partial<Record<200 | 201 | 503, [description: string, schema: z.ZodType]>>
   /** Answers of raw bytes (a download), and answers without a body, with what each means. */
-  bytes?: Partial<Record<200 | 206 | 416, string>>
+  bytes?: Partial<Record<200 | 206 | 304 | 416, string>>
   /** The refusals this route gives besides the ones every route may (see `refusals`). */
   errors?: ErrorCode[]
 }
@@ -138,7 +138,8 @@ export function describe(spec: RouteSpec) {
     }
   const binary = { "*/*": { schema: { type: "string", contentMediaType: "application/octet-stream" } } }
   for (const [status, what] of Object.entries(spec.bytes ?? {}))
-    responses[status] = status === "416" ? { description: what } : { description: what, content: binary }
+    responses[status] =
+      status === "416" || status === "304" ? { description: what } : { description: what, content: binary }
   for (const code of refusals(spec))
     responses[ERROR_STATUS[code]] ??= { $ref: `#/components/responses/${code}` }
   // The shapes are OpenAPI 3.1's; the cast is only to openapi-types' narrower JSON Schema typing.

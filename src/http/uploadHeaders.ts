@@ -23,6 +23,23 @@ export function byteRange(
   return start >= size ? "unsatisfiable" : [start, end]
 }
 
+/**
+ * RFC 9110 If-Range: the range is served only while the file is still the one the client holds part
+ * of; an entity tag compared strongly with ours. A date never matches (we send no Last-Modified), so
+ * the whole file comes then.
+ */
+export const ifRangeHolds = (header: string | undefined, etag: string) =>
+  header === undefined || header.trim() === etag
+
+/** RFC 9110 If-None-Match (weak comparison): true when the client already holds this version. */
+export function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false
+  return header.split(",").some((tag) => {
+    const t = tag.trim()
+    return t === "*" || t.replace(/^W\//, "") === etag
+  })
+}
+
 /** Shown in the page for images, audio and video; downloaded for the rest (a PDF, text, an archive). */
 const INLINE = /^(image|audio|video)\//
 

@@ -10,7 +10,7 @@ import type { Services } from "../services/index.ts"
 import type { StoredUpload } from "../services/uploads.ts"
 import { describe } from "./describe.ts"
 import { authedRouter } from "./requireAuth.ts"
-import { byteRange, contentDisposition } from "./uploadHeaders.ts"
+import { byteRange, contentDisposition, ifNoneMatch, ifRangeHolds } from "./uploadHeaders.ts"
 
 const tag = "Uploads"
 
@@ -59,11 +59,16 @@ export function uploadRoutes(services: Services, config: Config) {
         "For its uploader and the participants of a conversation where a message carrying it was posted; " +
         "anyone else gets the same 404 as for an unknown id. Range: bytes=a-b, a- or -n (one range).",
       params: { id: { text: "The upload's id" } },
-      headers: { Range: "One byte range, so audio and video can seek" },
+      headers: {
+        Range: "One byte range, so audio and video can seek",
+        "If-Range": "The ETag of the file a range continues: another one gets the whole file (200)",
+        "If-None-Match": "The ETag held: 304 with no body",
+      },
       ok: {},
       bytes: {
         200: "The file, with its sniffed Content-Type, nosniff and a safe Content-Disposition",
         206: "The range asked for, with Content-Range",
+        304: "If-None-Match named this file's ETag: nothing to send",
         416: "No byte of the range is in the file (Content-Range: bytes */size)",
       },
       errors: ["NOT_FOUND"],
@@ -71,8 +76,13 @@ export function uploadRoutes(services: Services, config: Config) {
     async (c) => {
       const id = parseInput(uploadId, c.req.param("id"))
       const upload = await services.uploads.open(c.var.user.id, id)
-      const range = byteRange(c.req.header("range"), upload.size)
       const headers = downloadHeaders(upload)
+      const etag = headers.get("ETag")!
+      if (ifNoneMatch(c.req.header("if-none-match"), etag))
+        return new Response(null, { status: 304, headers })
+      const range = ifRangeHolds(c.req.header("if-range"), etag)
+        ? byteRange(c.req.header("range"), upload.size)
+        : undefined
       if (range === "unsatisfiable") {
         headers.set("Content-Range", `bytes */${upload.size}`)
         return new Response(null, { status: 416, headers })
