@@ -4,6 +4,7 @@ import { formatTime, t } from "../core/i18n.ts"
 import { online } from "../core/state.ts"
 import { type PeopleSearch, personName } from "../screens/peopleSearch.ts"
 import "./participantsWords.ts"
+import { Field } from "../core/Field.tsx"
 
 export interface ParticipantRowProps {
   participant: Participant
@@ -73,15 +74,7 @@ export function AddPeople({
   const found = search.results.value.filter((u) => !exclude.has(u.id))
   return (
     <div class="add-people">
-      <label class="field">
-        {t("participants.add")}
-        <input
-          type="search"
-          autocomplete="off"
-          value={search.q}
-          onInput={(e) => (search.q.value = (e.currentTarget as HTMLInputElement).value)}
-        />
-      </label>
+      <Field label={t("participants.add")} class="field" type="search" autocomplete="off" value={search.q} />
       {search.q.value.trim() && (
         <ul class="found">
           {found.map((u) => (

@@ -21,6 +21,7 @@ import { usePeopleSearch } from "../screens/peopleSearch.ts"
 import { AddPeople, ParticipantRow } from "./ParticipantRow.tsx"
 import "../screens/extra.css"
 import "./participantsWords.ts"
+import { Field } from "../core/Field.tsx"
 
 export interface ParticipantsProps {
   conversationId: number
@@ -115,15 +116,7 @@ export default function Participants({ conversationId, conversation, onClose }: 
 
       {isAdmin && (
         <form class="inline-form" onSubmit={rename}>
-          <label class="field">
-            {t("participants.rename")}
-            <input
-              required
-              maxLength={200}
-              value={title}
-              onInput={(e) => (title.value = (e.currentTarget as HTMLInputElement).value)}
-            />
-          </label>
+          <Field label={t("participants.rename")} class="field" required maxLength={200} value={title} />
           <button type="submit">{t("participants.renameButton")}</button>
         </form>
       )}

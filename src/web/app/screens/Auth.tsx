@@ -8,6 +8,7 @@ import { useSignal } from "@preact/signals"
 import { useEffect } from "preact/hooks"
 import type { RegistrationInfo } from "../../../contract.ts"
 import { CauserieError, http, messageOf } from "../core/api.ts"
+import { Field } from "../core/Field.tsx"
 import { addWords, t } from "../core/i18n.ts"
 import { followLink, navigate, query } from "../core/router.ts"
 import { signIn, signUp } from "../core/session.ts"
@@ -43,8 +44,6 @@ addWords({
   },
 })
 
-const value = (e: Event) => (e.currentTarget as HTMLInputElement).value
-
 /** Where to go once signed in: the page asked for (a path on this site only), or the list. */
 const next = () => {
   const wanted = query.value.get("next")
@@ -74,26 +73,14 @@ export function SignIn() {
     <main class="auth" aria-labelledby="auth-title">
       <h1 id="auth-title">{t("auth.signin")}</h1>
       <form onSubmit={submit}>
-        <label>
-          {t("auth.email")}
-          <input
-            type="email"
-            autocomplete="username"
-            required
-            value={email}
-            onInput={(e) => (email.value = value(e))}
-          />
-        </label>
-        <label>
-          {t("auth.password")}
-          <input
-            type="password"
-            autocomplete="current-password"
-            required
-            value={password}
-            onInput={(e) => (password.value = value(e))}
-          />
-        </label>
+        <Field label={t("auth.email")} type="email" autocomplete="username" required value={email} />
+        <Field
+          label={t("auth.password")}
+          type="password"
+          autocomplete="current-password"
+          required
+          value={password}
+        />
         {error.value && (
           <p class="error" role="alert">
             {error.value}
@@ -159,51 +146,28 @@ export function SignUp({ invite }: { invite?: string }) {
         <>
           {invite && <p>{t("auth.invited")}</p>}
           <form onSubmit={submit}>
-            <label>
-              {t("auth.name")}
-              <input
-                autocomplete="name"
-                maxLength={100}
-                value={name}
-                onInput={(e) => (name.value = value(e))}
-              />
-            </label>
-            <label>
-              {t("auth.email")}
-              <input
-                type="email"
-                autocomplete="email"
-                required
-                value={email}
-                onInput={(e) => (email.value = value(e))}
-              />
-            </label>
-            <label>
-              {t("auth.password")}
-              <input
-                type="password"
-                autocomplete="new-password"
-                required
-                minLength={8}
-                maxLength={256}
-                aria-describedby="password-hint"
-                value={password}
-                onInput={(e) => (password.value = value(e))}
-              />
-            </label>
+            <Field label={t("auth.name")} autocomplete="name" maxLength={100} value={name} />
+            <Field label={t("auth.email")} type="email" autocomplete="email" required value={email} />
+            <Field
+              label={t("auth.password")}
+              type="password"
+              autocomplete="new-password"
+              required
+              minLength={8}
+              maxLength={256}
+              aria-describedby="password-hint"
+              value={password}
+            />
             <p id="password-hint" class="hint">
               {t("auth.passwordHint")}
             </p>
             {!invite && mode.value !== "open" && (
-              <label>
-                {t("auth.invite")}
-                <input
-                  autocomplete="off"
-                  required={mode.value === "invite"}
-                  value={code}
-                  onInput={(e) => (code.value = value(e))}
-                />
-              </label>
+              <Field
+                label={t("auth.invite")}
+                autocomplete="off"
+                required={mode.value === "invite"}
+                value={code}
+              />
             )}
             {error.value && (
               <p class="error" role="alert">

@@ -11,6 +11,7 @@ import { refreshConversations } from "../core/live.ts"
 import { navigate } from "../core/router.ts"
 import { personName, usePeopleSearch } from "./peopleSearch.ts"
 import "./extra.css"
+import { Field } from "../core/Field.tsx"
 
 addWords({
   en: {
@@ -74,16 +75,14 @@ export default function NewConversation() {
   return (
     <main class="screen people-screen" aria-labelledby="new-title">
       <h1 id="new-title">{t("new.title")}</h1>
-      <label class="field">
-        {t("new.find")}
-        <input
-          type="search"
-          autocomplete="off"
-          aria-describedby="new-find-hint"
-          value={search.q}
-          onInput={(e) => (search.q.value = (e.currentTarget as HTMLInputElement).value)}
-        />
-      </label>
+      <Field
+        label={t("new.find")}
+        class="field"
+        type="search"
+        autocomplete="off"
+        aria-describedby="new-find-hint"
+        value={search.q}
+      />
       <p id="new-find-hint" class="hint">
         {t("new.findHint")}
       </p>
@@ -150,14 +149,7 @@ export default function NewConversation() {
           start("group")
         }}
       >
-        <label class="field">
-          {t("new.groupName")}
-          <input
-            maxLength={200}
-            value={title}
-            onInput={(e) => (title.value = (e.currentTarget as HTMLInputElement).value)}
-          />
-        </label>
+        <Field label={t("new.groupName")} class="field" maxLength={200} value={title} />
         <button type="submit" disabled={busy.value || chosen.value.length === 0}>
           {t("new.group")}
         </button>

@@ -2,7 +2,7 @@
  * My profile (/profile): display name and language, email (with the password), password, my data as
  * a download, and signing out here or everywhere. Reads and sets `me` (core/state.ts).
  */
-import { type Signal, useSignal } from "@preact/signals"
+import { useSignal } from "@preact/signals"
 import type { ComponentChildren } from "preact"
 import { CauserieError, http, messageOf } from "../core/api.ts"
 import { type Lang, lang, setLang, t } from "../core/i18n.ts"
@@ -11,8 +11,7 @@ import { signOut } from "../core/session.ts"
 import { me } from "../core/state.ts"
 import "./extra.css"
 import "./profileWords.ts"
-
-const typed = (s: Signal<string>) => (e: Event) => (s.value = (e.currentTarget as HTMLInputElement).value)
+import { Field } from "../core/Field.tsx"
 
 /** One form's state: busy, its error (an alert) and its success note (a status). */
 function useOutcome() {
@@ -93,10 +92,7 @@ export default function Profile() {
             })
           }}
         >
-          <label class="field">
-            {t("profile.name")}
-            <input autocomplete="name" maxLength={100} value={name} onInput={typed(name)} />
-          </label>
+          <Field class="field" label={t("profile.name")} autocomplete="name" maxLength={100} value={name} />
           <label class="field">
             {t("profile.language")}
             <select
@@ -129,20 +125,22 @@ export default function Profile() {
             })
           }}
         >
-          <label class="field">
-            {t("profile.newEmail")}
-            <input type="email" required autocomplete="email" value={email} onInput={typed(email)} />
-          </label>
-          <label class="field">
-            {t("profile.password")}
-            <input
-              type="password"
-              required
-              autocomplete="current-password"
-              value={emailPassword}
-              onInput={typed(emailPassword)}
-            />
-          </label>
+          <Field
+            class="field"
+            label={t("profile.newEmail")}
+            type="email"
+            required
+            autocomplete="email"
+            value={email}
+          />
+          <Field
+            label={t("profile.password")}
+            class="field"
+            type="password"
+            required
+            autocomplete="current-password"
+            value={emailPassword}
+          />
           <button type="submit" disabled={mail.busy.value}>
             {t("profile.changeEmail")}
           </button>
@@ -167,28 +165,24 @@ export default function Profile() {
             })
           }}
         >
-          <label class="field">
-            {t("profile.password")}
-            <input
-              type="password"
-              required
-              autocomplete="current-password"
-              value={currentPassword}
-              onInput={typed(currentPassword)}
-            />
-          </label>
-          <label class="field">
-            {t("profile.newPassword")}
-            <input
-              type="password"
-              required
-              minLength={8}
-              maxLength={256}
-              autocomplete="new-password"
-              value={newPassword}
-              onInput={typed(newPassword)}
-            />
-          </label>
+          <Field
+            label={t("profile.password")}
+            class="field"
+            type="password"
+            required
+            autocomplete="current-password"
+            value={currentPassword}
+          />
+          <Field
+            label={t("profile.newPassword")}
+            class="field"
+            type="password"
+            required
+            minLength={8}
+            maxLength={256}
+            autocomplete="new-password"
+            value={newPassword}
+          />
           <button type="submit" disabled={pass.busy.value}>
             {t("profile.changePassword")}
           </button>

@@ -12,6 +12,7 @@ import { addWords, formatTime, t } from "../core/i18n.ts"
 import { followLink, navigate, query } from "../core/router.ts"
 import { conversationName, conversations, me } from "../core/state.ts"
 import "./extra.css"
+import { Field } from "../core/Field.tsx"
 
 addWords({
   en: {
@@ -119,17 +120,15 @@ export default function Search() {
             if (term) navigate(`/search?${new URLSearchParams({ q: term })}`)
           }}
         >
-          <label class="field">
-            {t("search.label")}
-            <input
-              type="search"
-              required
-              maxLength={200}
-              aria-describedby="search-hint"
-              value={text}
-              onInput={(e) => (text.value = (e.currentTarget as HTMLInputElement).value)}
-            />
-          </label>
+          <Field
+            label={t("search.label")}
+            class="field"
+            type="search"
+            required
+            maxLength={200}
+            aria-describedby="search-hint"
+            value={text}
+          />
           <button type="submit" disabled={busy.value}>
             {t("search.button")}
           </button>

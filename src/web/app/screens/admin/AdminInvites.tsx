@@ -3,6 +3,7 @@ import { useSignal } from "@preact/signals"
 import { useEffect } from "preact/hooks"
 import type { Invite } from "../../../../contract.ts"
 import { http, messageOf } from "../../core/api.ts"
+import { Field } from "../../core/Field.tsx"
 import { formatTime, t } from "../../core/i18n.ts"
 import { TableWrap } from "./TableWrap.tsx"
 
@@ -59,26 +60,16 @@ export function AdminInvites() {
     <section aria-labelledby="admin-invites-title">
       <h2 id="admin-invites-title">{t("admin.invites")}</h2>
       <form class="inline-form" onSubmit={create}>
-        <label class="field">
-          {t("admin.inviteEmail")}
-          <input
-            type="email"
-            autocomplete="off"
-            value={email}
-            onInput={(e) => (email.value = (e.currentTarget as HTMLInputElement).value)}
-          />
-        </label>
-        <label class="field narrow">
-          {t("admin.inviteUses")}
-          <input
-            type="number"
-            min={1}
-            max={10000}
-            required
-            value={uses}
-            onInput={(e) => (uses.value = (e.currentTarget as HTMLInputElement).value)}
-          />
-        </label>
+        <Field label={t("admin.inviteEmail")} class="field" type="email" autocomplete="off" value={email} />
+        <Field
+          label={t("admin.inviteUses")}
+          class="field narrow"
+          type="number"
+          min={1}
+          max={10000}
+          required
+          value={uses}
+        />
         <label class="field narrow">
           {t("admin.inviteExpires")}
           <select

@@ -3,6 +3,7 @@ import { useSignal, useSignalEffect } from "@preact/signals"
 import { useRef } from "preact/hooks"
 import type { AdminUser } from "../../../../contract.ts"
 import { http, messageOf } from "../../core/api.ts"
+import { Field } from "../../core/Field.tsx"
 import { formatTime, t } from "../../core/i18n.ts"
 import { me } from "../../core/state.ts"
 import { personName } from "../peopleSearch.ts"
@@ -63,15 +64,7 @@ export function AdminUsers() {
   return (
     <section aria-labelledby="admin-users-title">
       <h2 id="admin-users-title">{t("admin.users")}</h2>
-      <label class="field">
-        {t("admin.find")}
-        <input
-          type="search"
-          autocomplete="off"
-          value={q}
-          onInput={(e) => (q.value = (e.currentTarget as HTMLInputElement).value)}
-        />
-      </label>
+      <Field label={t("admin.find")} class="field" type="search" autocomplete="off" value={q} />
       {error.value && (
         <p class="error" role="alert">
           {error.value}
