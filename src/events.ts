@@ -70,13 +70,25 @@ export class EventBus<Events extends object = DomainEvents> {
 
   /**
    * Publishes `payloads` as `name` in order, `perTurn` at a time, each slice on a turn of the event
-   * loop of its own (the first on the next one); resolves once the last has gone out.
+   * loop of its own (the first on the next one); `sent(i)` hears each once it has gone out; resolves
+   * once the last has.
    */
-  spread<K extends keyof Events>(name: K, payloads: Events[K][], perTurn: number): Promise<void> {
+  spread<K extends keyof Events>(
+    name: K,
+    payloads: Events[K][],
+    perTurn: number,
+    sent: (index: number) => void = () => {},
+  ): Promise<void> {
     if (payloads.length === 0) return Promise.resolve()
     return new Promise<void>((resolve) => {
-      for (const [i, payload] of payloads.entries())
-        this.#backlog.push({ name, payload, done: i === payloads.length - 1 ? resolve : undefined })
+      for (const [i, payload] of payloads.entries()) {
+        const last = i === payloads.length - 1
+        const done = () => {
+          sent(i)
+          if (last) resolve()
+        }
+        this.#backlog.push({ name, payload, done })
+      }
       if (!this.#draining) void this.#drain(perTurn)
     })
   }

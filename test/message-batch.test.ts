@@ -96,3 +96,28 @@ test("a spread publication goes out a slice per turn, and an event emitted meanw
   bus.emit("tick", 7)
   expect(heard.at(-1)).toBe(7)
 })
+
+test("in a big batch each sender hears back once its own slice has gone out, not after the whole batch", async () => {
+  const [alice, bob] = await Promise.all([signUp(h, "alice"), signUp(h, "bob")])
+  const id = await createConversation(h, alice, [bob], "slices")
+  const bus = new EventBus()
+  const answered = new Set<number>()
+  // How many senders had heard back when each message went out.
+  const answeredWhenHeard: number[] = []
+  bus.on("message_created", () => answeredWhenHeard.push(answered.size))
+  const writer = createMessageWriter(h.server.database.db, (messages, sent) =>
+    bus.spread("message_created", messages, PUBLISH_SLICE, sent),
+  )
+  const total = PUBLISH_SLICE * 2 + 10
+  await Promise.all(
+    Array.from({ length: total }, (_, i) =>
+      writer.write(row(id, i % 2 ? bob : alice, `m${i}`)).then(() => answered.add(i)),
+    ),
+  )
+  expect(answeredWhenHeard).toHaveLength(total)
+  // Nobody hears back before their message is out; a slice's senders have heard back before the next goes.
+  expect(answeredWhenHeard[PUBLISH_SLICE - 1]).toBe(0)
+  expect(answeredWhenHeard[PUBLISH_SLICE]).toBe(PUBLISH_SLICE)
+  expect(answeredWhenHeard[PUBLISH_SLICE * 2]).toBe(PUBLISH_SLICE * 2)
+  expect(answered.size).toBe(total)
+})

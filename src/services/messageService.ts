@@ -38,9 +38,9 @@ export function createMessageService({
 }: MessageDeps) {
   // A full batch is thousands of deliveries: published a slice per turn of the event loop (events.ts
   // keeps every event of every kind behind them in order), so that no turn holds them all.
-  const writer = createMessageWriter(db, (committed) => {
+  const writer = createMessageWriter(db, (committed, sent) => {
     afterCommit()
-    return bus.spread("message_created", committed, PUBLISH_SLICE)
+    return bus.spread("message_created", committed, PUBLISH_SLICE, sent)
   })
   const historyPage = historyQueries(db)
 

@@ -26,9 +26,13 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * Queues inserts and commits them in batches; `publish` hears every committed batch's messages
- * in seq order after the commit; `write` resolves with the stored message once `publish` is done.
+ * in seq order after the commit; `write` resolves with the stored message once `publish` has called
+ * `sent` with its index, or at the latest once `publish` is done.
  */
-export function createMessageWriter(db: Db, publish: (messages: Message[]) => Promise<void> | void) {
+export function createMessageWriter(
+  db: Db,
+  publish: (messages: Message[], sent: (index: number) => void) => Promise<void> | void,
+) {
   let queue: Pending[] = []
   let running: Promise<void> | undefined
   const client = db.$client
@@ -64,7 +68,10 @@ export function createMessageWriter(db: Db, publish: (messages: Message[]) => Pr
       const fresh = { editedAt: null, deletedAt: null, deletedBy: null, reactions: [], replyTo }
       return toMessage({ ...p.row, ...stored[i]!, ...fresh }, p.row.sender)
     })
-    await publish(committed)
+    // Each sender hears back as soon as their message has gone out, not once the whole batch has: the
+    // acknowledgements of a big batch then go out a slice per turn, with its broadcasts.
+    const sent = (i: number) => batch[i]?.resolve(committed[i]!)
+    await publish(committed, sent)
     for (const [i, p] of batch.entries()) p.resolve(committed[i]!)
   }
 
