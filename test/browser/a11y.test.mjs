@@ -7,12 +7,11 @@ import assert from "node:assert/strict"
 import { after, before, describe, test } from "node:test"
 import {
   api,
-  launchBrowser,
   newContext,
   register,
   seriousViolations,
   signInContext,
-  startServer,
+  useServerAndBrowser,
 } from "./harness.mjs"
 
 let server
@@ -20,9 +19,8 @@ let browser
 let admin
 let conversationId
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
+useServerAndBrowser(async (started) => {
+  ;({ server, browser } = started)
   // The first account is the server's admin: the administration page is among the screens.
   admin = await register(server, "Ada Lovelace")
   const bruno = await register(server, "Bruno Martin")
@@ -39,10 +37,6 @@ before(async () => {
     replyToMessageId: first.message.id,
   })
   await api(server, admin, "PUT", `/api/messages/${first.message.id}/reactions/${encodeURIComponent("👍")}`)
-})
-after(async () => {
-  await browser?.close()
-  await server?.close()
 })
 
 /** Each screen: where it is, and what shows once it is drawn. */

@@ -5,8 +5,8 @@
  * nothing lost, and reload a deep link. One server and one pair of windows, step after step.
  */
 import assert from "node:assert/strict"
-import { after, before, describe, test } from "node:test"
-import { launchBrowser, newContext, startServer } from "./harness.mjs"
+import { describe, test } from "node:test"
+import { newContext, useServerAndBrowser } from "./harness.mjs"
 import { holdAnswers, listLink, signUpInPage, startConversation } from "./ui.mjs"
 
 let server
@@ -28,16 +28,11 @@ async function send(page, text) {
   await page.getByRole("button", { name: "Send", exact: true }).click()
 }
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
+useServerAndBrowser(async (started) => {
+  ;({ server, browser } = started)
   const [a, b] = [await newContext(browser, server), await newContext(browser, server)]
   ada = await a.newPage()
   bruno = await b.newPage()
-})
-after(async () => {
-  await browser?.close()
-  await server?.close()
 })
 
 describe("two people chatting", () => {

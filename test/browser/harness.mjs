@@ -23,6 +23,7 @@ import { createServer as createNetServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
+import { after, before } from "node:test"
 import { setTimeout as sleep } from "node:timers/promises"
 import { fileURLToPath } from "node:url"
 
@@ -225,6 +226,23 @@ export async function startServer(env = {}) {
 
   await server.start()
   return server
+}
+
+/**
+ * One executable and one Chromium for a test file: both started before its first test (then `ready`
+ * hears them, to keep them and to set up what every test shares), both closed after its last.
+ */
+export function useServerAndBrowser(ready) {
+  let started = {}
+  before(async () => {
+    started = { server: await startServer() }
+    started.browser = await launchBrowser()
+    await ready(started)
+  })
+  after(async () => {
+    await started.browser?.close()
+    await started.server?.close()
+  })
 }
 
 /** Debian's Chromium, headless, with a fake microphone and camera that need no permission prompt. */

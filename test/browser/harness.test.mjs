@@ -4,19 +4,14 @@
  * same port and folder keeps the accounts.
  */
 import assert from "node:assert/strict"
-import { after, before, test } from "node:test"
-import { api, launchBrowser, newContext, register, seriousViolations, startServer } from "./harness.mjs"
+import { test } from "node:test"
+import { api, newContext, register, seriousViolations, useServerAndBrowser } from "./harness.mjs"
 
 let server
 let browser
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-after(async () => {
-  await browser?.close()
-  await server?.close()
+useServerAndBrowser((started) => {
+  ;({ server, browser } = started)
 })
 
 test("Chromium renders the executable's /docs page, and axe runs on it", async () => {

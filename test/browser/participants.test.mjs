@@ -4,20 +4,15 @@
  * unblocks and leaves. Every change is seen in the other window too.
  */
 import assert from "node:assert/strict"
-import { after, before, test } from "node:test"
-import { api, launchBrowser, newContext, register, signInContext, startServer } from "./harness.mjs"
+import { test } from "node:test"
+import { api, newContext, register, signInContext, useServerAndBrowser } from "./harness.mjs"
 import { afterNextFrame, holdAnswers, listLink } from "./ui.mjs"
 
 let server
 let browser
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-after(async () => {
-  await browser?.close()
-  await server?.close()
+useServerAndBrowser((started) => {
+  ;({ server, browser } = started)
 })
 
 async function windowAs(account, path, onRequest = () => {}) {

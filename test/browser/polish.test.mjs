@@ -3,21 +3,16 @@
  * kept at the bottom while images load, and the sign-up form following the server's registration mode.
  */
 import assert from "node:assert/strict"
-import { after, before, describe, test } from "node:test"
+import { describe, test } from "node:test"
 import { crc32, deflateSync } from "node:zlib"
-import { api, launchBrowser, newContext, register, signInContext, startServer } from "./harness.mjs"
+import { api, newContext, register, signInContext, startServer, useServerAndBrowser } from "./harness.mjs"
 
 let server
 let browser
 const contexts = []
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-after(async () => {
-  await browser?.close()
-  await server?.close()
+useServerAndBrowser((started) => {
+  ;({ server, browser } = started)
 })
 
 const noDialogsOrErrors = () => {

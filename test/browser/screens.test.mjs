@@ -8,12 +8,12 @@ import { after, before, describe, test } from "node:test"
 import {
   api,
   createAdmin,
-  launchBrowser,
   login,
   newContext,
   register,
   signInContext,
   startServer,
+  useServerAndBrowser,
 } from "./harness.mjs"
 import { afterNextFrame, holdAnswers, listLink, signUpInPage, startConversation } from "./ui.mjs"
 
@@ -21,13 +21,8 @@ let server
 let browser
 const contexts = []
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-after(async () => {
-  await browser?.close()
-  await server?.close()
+useServerAndBrowser((started) => {
+  ;({ server, browser } = started)
 })
 
 /** A window signed in as `account`, open at `path`. */
