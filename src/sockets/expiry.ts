@@ -16,8 +16,15 @@ export interface Expiries<T> {
   stop(): void
 }
 
-/** One shared timer for many expiries; `expire` is called for each item whose time has come. */
-export function createExpiries<T>(expire: (item: T) => void): Expiries<T> {
+/**
+ * One shared timer for many expiries; `expire` is called for each item whose time has come. An `expire`
+ * that throws is reported to `onError` and the sweep goes on: one failure must not leave the other
+ * items, or every later bucket, unexpired.
+ */
+export function createExpiries<T>(
+  expire: (item: T) => void,
+  onError: (err: unknown) => void = () => {},
+): Expiries<T> {
   // A bucket holds the items that expire within one second; `seconds` lists the buckets in order.
   const buckets = new Map<number, Set<T>>()
   const seconds: number[] = []
@@ -52,7 +59,13 @@ export function createExpiries<T>(expire: (item: T) => void): Expiries<T> {
       const due = buckets.get(second)!
       buckets.delete(second)
       size -= due.size
-      for (const item of due) expire(item)
+      for (const item of due) {
+        try {
+          expire(item)
+        } catch (err) {
+          onError(err)
+        }
+      }
     }
     arm()
   }

@@ -44,7 +44,10 @@ export function attachSockets(
     ops,
   })
   // No socket outlives its token.
-  const expiries = createExpiries<ChatSocket>((socket) => socket.disconnect(true))
+  const expiries = createExpiries<ChatSocket>(
+    (socket) => socket.disconnect(true),
+    (err) => logger.error({ err, event: "token_expiry" }, "closing a socket at its token's expiry failed"),
+  )
 
   function disconnecting(this: ChatSocket, reason: string) {
     const user = this.data.user
