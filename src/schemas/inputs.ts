@@ -1,5 +1,6 @@
 /** One validation schema per client payload, shared by the HTTP routes and the socket events. */
 import { z } from "zod"
+import { PASSWORD_LENGTH } from "./passwordRule.ts"
 import { clientString } from "./strings.ts"
 
 export const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
@@ -44,7 +45,10 @@ export const email = clientString(254)
   .trim()
   .pipe(z.email("expected an email address"))
   .transform((e) => e.toLowerCase())
-export const password = clientString(256, "at most 256 characters").min(8, "at least 8 characters")
+export const password = clientString(PASSWORD_LENGTH.max, `at most ${PASSWORD_LENGTH.max} characters`).min(
+  PASSWORD_LENGTH.min,
+  `at least ${PASSWORD_LENGTH.min} characters`,
+)
 const title = clientString(200, "at most 200 characters").trim().min(1)
 export const displayName = clientString(100, "at most 100 characters").trim().min(1)
 

@@ -4,6 +4,7 @@
  */
 import type { Signal } from "@preact/signals"
 import type { ComponentChildren, InputHTMLAttributes } from "preact"
+import { PASSWORD_LENGTH } from "../../../schemas/passwordRule.ts"
 
 export interface FieldProps {
   label: ComponentChildren
@@ -30,3 +31,22 @@ export function Field({ label, value, class: labelClass, ...input }: FieldProps)
     </label>
   )
 }
+
+type PasswordProps = Pick<FieldProps, "label" | "value" | "class" | "aria-describedby">
+
+/** The password one has (signing in, confirming a change). */
+export const PasswordField = (props: PasswordProps) => (
+  <Field {...props} type="password" required autocomplete="current-password" />
+)
+
+/** A password being chosen, held to the server's rule before it is sent. */
+export const NewPasswordField = (props: PasswordProps) => (
+  <Field
+    {...props}
+    type="password"
+    required
+    minLength={PASSWORD_LENGTH.min}
+    maxLength={PASSWORD_LENGTH.max}
+    autocomplete="new-password"
+  />
+)

@@ -8,7 +8,7 @@ import { useSignal } from "@preact/signals"
 import { useEffect } from "preact/hooks"
 import type { RegistrationInfo } from "../../../contract.ts"
 import { CauserieError, http, messageOf } from "../core/api.ts"
-import { Field } from "../core/Field.tsx"
+import { Field, NewPasswordField, PasswordField } from "../core/Field.tsx"
 import { addWords, t } from "../core/i18n.ts"
 import { followLink, navigate, query } from "../core/router.ts"
 import { signIn, signUp } from "../core/session.ts"
@@ -74,13 +74,7 @@ export function SignIn() {
       <h1 id="auth-title">{t("auth.signin")}</h1>
       <form onSubmit={submit}>
         <Field label={t("auth.email")} type="email" autocomplete="username" required value={email} />
-        <Field
-          label={t("auth.password")}
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password}
-        />
+        <PasswordField label={t("auth.password")} value={password} />
         {error.value && (
           <p class="error" role="alert">
             {error.value}
@@ -148,16 +142,7 @@ export function SignUp({ invite }: { invite?: string }) {
           <form onSubmit={submit}>
             <Field label={t("auth.name")} autocomplete="name" maxLength={100} value={name} />
             <Field label={t("auth.email")} type="email" autocomplete="email" required value={email} />
-            <Field
-              label={t("auth.password")}
-              type="password"
-              autocomplete="new-password"
-              required
-              minLength={8}
-              maxLength={256}
-              aria-describedby="password-hint"
-              value={password}
-            />
+            <NewPasswordField label={t("auth.password")} aria-describedby="password-hint" value={password} />
             <p id="password-hint" class="hint">
               {t("auth.passwordHint")}
             </p>

@@ -11,7 +11,7 @@ import { signOut } from "../core/session.ts"
 import { me } from "../core/state.ts"
 import "./extra.css"
 import "./profileWords.ts"
-import { Field } from "../core/Field.tsx"
+import { Field, NewPasswordField, PasswordField } from "../core/Field.tsx"
 
 /** One form's state: busy, its error (an alert) and its success note (a status). */
 function useOutcome() {
@@ -133,14 +133,7 @@ export default function Profile() {
             autocomplete="email"
             value={email}
           />
-          <Field
-            label={t("profile.password")}
-            class="field"
-            type="password"
-            required
-            autocomplete="current-password"
-            value={emailPassword}
-          />
+          <PasswordField label={t("profile.password")} class="field" value={emailPassword} />
           <button type="submit" disabled={mail.busy.value}>
             {t("profile.changeEmail")}
           </button>
@@ -165,24 +158,8 @@ export default function Profile() {
             })
           }}
         >
-          <Field
-            label={t("profile.password")}
-            class="field"
-            type="password"
-            required
-            autocomplete="current-password"
-            value={currentPassword}
-          />
-          <Field
-            label={t("profile.newPassword")}
-            class="field"
-            type="password"
-            required
-            minLength={8}
-            maxLength={256}
-            autocomplete="new-password"
-            value={newPassword}
-          />
+          <PasswordField label={t("profile.password")} class="field" value={currentPassword} />
+          <NewPasswordField label={t("profile.newPassword")} class="field" value={newPassword} />
           <button type="submit" disabled={pass.busy.value}>
             {t("profile.changePassword")}
           </button>
