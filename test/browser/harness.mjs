@@ -4,6 +4,7 @@
  * Plain ESM JavaScript: these files run under Node's test runner (`node --test test/browser/`), because
  * Playwright does not run under Bun.
  */
+import assert from "node:assert/strict"
 import { spawn, spawnSync } from "node:child_process"
 import { createHash, randomBytes } from "node:crypto"
 import {
@@ -243,6 +244,14 @@ export function useServerAndBrowser(ready) {
     await started.browser?.close()
     await started.server?.close()
   })
+}
+
+/** No window opened a JavaScript dialog (an XSS payload that ran) or threw an uncaught error. */
+export function assertNoDialogsOrErrors(contexts) {
+  for (const context of contexts) {
+    assert.deepEqual(context.dialogs, [])
+    assert.deepEqual(context.pageErrors, [])
+  }
 }
 
 /** Debian's Chromium, headless, with a fake microphone and camera that need no permission prompt. */

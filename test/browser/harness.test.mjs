@@ -5,7 +5,14 @@
  */
 import assert from "node:assert/strict"
 import { test } from "node:test"
-import { api, newContext, register, seriousViolations, useServerAndBrowser } from "./harness.mjs"
+import {
+  api,
+  assertNoDialogsOrErrors,
+  newContext,
+  register,
+  seriousViolations,
+  useServerAndBrowser,
+} from "./harness.mjs"
 
 let server
 let browser
@@ -21,8 +28,7 @@ test("Chromium renders the executable's /docs page, and axe runs on it", async (
   await page.getByRole("heading", { name: "Client → server" }).waitFor()
   const violations = await seriousViolations(page)
   assert.ok(Array.isArray(violations))
-  assert.deepEqual(context.pageErrors, [])
-  assert.deepEqual(context.dialogs, [])
+  assertNoDialogsOrErrors([context])
   await context.close()
 })
 

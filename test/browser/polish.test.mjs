@@ -5,7 +5,15 @@
 import assert from "node:assert/strict"
 import { describe, test } from "node:test"
 import { crc32, deflateSync } from "node:zlib"
-import { api, newContext, register, signInContext, startServer, useServerAndBrowser } from "./harness.mjs"
+import {
+  api,
+  assertNoDialogsOrErrors,
+  newContext,
+  register,
+  signInContext,
+  startServer,
+  useServerAndBrowser,
+} from "./harness.mjs"
 
 let server
 let browser
@@ -14,13 +22,6 @@ const contexts = []
 useServerAndBrowser((started) => {
   ;({ server, browser } = started)
 })
-
-const noDialogsOrErrors = () => {
-  for (const context of contexts) {
-    assert.deepEqual(context.dialogs, [])
-    assert.deepEqual(context.pageErrors, [])
-  }
-}
 
 describe("the language saved in the profile", () => {
   test("a profile in French shows French in an English browser, after sign-in and after a reload; the selector saves the choice, and the other open window follows", async () => {
@@ -60,7 +61,7 @@ describe("the language saved in the profile", () => {
     // The first window, still open, turns English at once: its socket hears the change.
     await page.getByRole("button", { name: "Sign out" }).waitFor()
     assert.equal(await page.evaluate(() => document.documentElement.lang), "en")
-    noDialogsOrErrors()
+    assertNoDialogsOrErrors(contexts)
   })
 })
 
@@ -178,7 +179,7 @@ describe("the message log and images that load late", () => {
     await drawn(page, "later.png")
     assert.equal(await scrollTop(page), reading)
     assert.ok((await fromBottom(page)) > 300)
-    noDialogsOrErrors()
+    assertNoDialogsOrErrors(contexts)
   })
 })
 
@@ -229,6 +230,6 @@ describe("the sign-up form follows REGISTRATION", () => {
       await byInvite.close()
       await closed.close()
     }
-    noDialogsOrErrors()
+    assertNoDialogsOrErrors(contexts)
   })
 })

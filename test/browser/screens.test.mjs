@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises"
 import { after, before, describe, test } from "node:test"
 import {
   api,
+  assertNoDialogsOrErrors,
   createAdmin,
   login,
   newContext,
@@ -33,13 +34,6 @@ async function windowAs(account, path = "/", on = server) {
   const page = await context.newPage()
   await page.goto(path)
   return page
-}
-
-const noDialogsOrErrors = () => {
-  for (const context of contexts) {
-    assert.deepEqual(context.dialogs, [])
-    assert.deepEqual(context.pageErrors, [])
-  }
 }
 
 describe("finding people and starting a conversation", () => {
@@ -69,7 +63,7 @@ describe("finding people and starting a conversation", () => {
       "Bruno Martin",
       "Carole Dupont",
     ])
-    noDialogsOrErrors()
+    assertNoDialogsOrErrors(contexts)
   })
 })
 
@@ -120,7 +114,7 @@ describe("with the keyboard only", () => {
     await page.keyboard.press("Escape")
     await page.getByRole("region", { name: "Participants" }).waitFor({ state: "detached" })
     assert.equal(await opener.evaluate((el) => el === document.activeElement), true)
-    noDialogsOrErrors()
+    assertNoDialogsOrErrors(contexts)
   })
 })
 
@@ -192,7 +186,7 @@ describe("message search", () => {
     )
     assert.match(await found.innerText(), /lunchtime at noon/)
     assert.ok((await page.locator("article.msg").count()) >= 64)
-    noDialogsOrErrors()
+    assertNoDialogsOrErrors(contexts)
   })
 })
 
@@ -288,7 +282,7 @@ describe("the profile", () => {
     await tab.getByRole("heading", { name: /^(Sign in|Se connecter)$/ }).waitFor()
     await device.reload()
     await device.getByRole("heading", { name: /^(Sign in|Se connecter)$/ }).waitFor()
-    noDialogsOrErrors()
+    assertNoDialogsOrErrors(contexts)
   })
 })
 
@@ -396,6 +390,6 @@ describe("administration", () => {
     const bobPage = await windowAs(await login(invited, bob.email, bob.password), "/admin", invited)
     await bobPage.getByText("Only a server admin can see this page.").waitFor()
     assert.equal(await bobPage.getByRole("link", { name: "Administration" }).count(), 0)
-    noDialogsOrErrors()
+    assertNoDialogsOrErrors(contexts)
   })
 })
