@@ -86,7 +86,8 @@ export function browserSocketClient(): BunPlugin {
 const started = performance.now()
 const outfile = resolve(root, values.outfile)
 const result = await Bun.build({
-  entrypoints: [`${root}src/index.ts`],
+  // The checkpointer's thread is an entry of its own: the compiler does not follow `new Worker`.
+  entrypoints: [`${root}src/index.ts`, `${root}src/ops/checkpointWorker.ts`],
   compile: {
     target,
     outfile,

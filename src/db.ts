@@ -26,8 +26,12 @@ export interface DatabaseOptions {
 }
 
 const MIGRATIONS_TABLE = "__drizzle_migrations"
-/** Pages (4 KiB) in the write-ahead log before a commit checkpoints it itself: 16 MiB. */
-export const WAL_AUTOCHECKPOINT_PAGES = 4000
+/**
+ * Pages (4 KiB) in the write-ahead log before a commit checkpoints it itself: 64 MiB. The server's
+ * checkpointer thread (ops/walCheckpoint.ts) keeps the log far below; this bounds it should that
+ * thread fall behind, and serves the command-line tools, which run without it.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 16000
 
 /** Opens the database, sets WAL/foreign keys/busy timeout on local files, and migrates it. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -46,8 +50,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     await client.execute("PRAGMA journal_mode = WAL")
     await client.execute(`PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}`)
     await client.execute("PRAGMA foreign_keys = ON")
-    // Checkpoints run when the writer is idle (ops/walCheckpoint.ts); the automatic one, inside a
-    // commit, only bounds the log should the writer never rest.
+    // Checkpoints run on a thread of their own (ops/walCheckpoint.ts); the automatic one, inside a
+    // commit, only bounds the log should that thread fall behind.
     await client.execute(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`)
   }
   await migrate(client)

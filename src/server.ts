@@ -16,7 +16,7 @@ import { createMetrics, type Metrics, metricsEndpoint } from "./ops/metrics.ts"
 import { createDrain, gracefulStop, RECONNECT_AFTER_MS, within } from "./ops/shutdown.ts"
 import { createStorageHealth, freeBytesAt } from "./ops/storageHealth.ts"
 import { VERSION } from "./ops/version.ts"
-import { createIdleCheckpoint } from "./ops/walCheckpoint.ts"
+import { type Checkpointer, startCheckpointer } from "./ops/walCheckpoint.ts"
 import { resolveJwtSecret } from "./services/auth/secret.ts"
 import { createServices, type Services } from "./services/index.ts"
 import { createStoredRange } from "./services/storedRange.ts"
@@ -46,6 +46,8 @@ export interface RunningServer {
   logger: Logger
   metrics: Metrics
   database: Database
+  /** The WAL checkpointer thread of a local database file. */
+  checkpoint: Checkpointer | undefined
   /**
    * Stops gracefully within `shutdownTimeoutMs`: refuses new work, answers what is in flight,
    * commits accepted messages, sends `server_shutdown`, disconnects, closes the database.
@@ -187,9 +189,14 @@ async function build(config: Config, options: ServerOptions, listener: Listener)
   })
   stalls = monitorLoopStalls(metrics.loopStall)
   observeLag = metrics.clusterLag
-  // A local file is checkpointed while the writer rests, rather than inside a busy commit.
+  // A local file is checkpointed by a thread of its own, rather than inside a busy commit.
   const local = config.databaseUrl.startsWith("file:") && localPath(config.databaseUrl) !== undefined
-  const checkpoint = local ? createIdleCheckpoint(database.client) : undefined
+  const checkpoint = local
+    ? startCheckpointer(config.databaseUrl, {
+        observe: (seconds, { log }) => metrics.walCheckpoint(seconds, log),
+        onError: (message) => logger.warn({ event: "wal_checkpoint_failed" }, message),
+      })
+    : undefined
   timeDatabase(database.client, metrics, (err) => {
     storage.observeWrite(err)
     if (err === undefined) checkpoint?.wrote()
@@ -241,11 +248,11 @@ async function build(config: Config, options: ServerOptions, listener: Listener)
     logger,
     metrics,
     database,
+    checkpoint,
     stop() {
       relief.stop()
       clearInterval(uploadSweep)
       stalls?.stop()
-      checkpoint?.stop()
       stopping ??= gracefulStop({
         server,
         io,
@@ -253,6 +260,8 @@ async function build(config: Config, options: ServerOptions, listener: Listener)
         flush: () => services.messages.flush(),
         detach: async () => {
           detach()
+          // Before the server's own connection closes: the last one to close checkpoints the log.
+          await checkpoint?.stop()
           stopRelay()
           // The cluster adapter stops reading the stream; then the connection itself goes.
           if (redis) {

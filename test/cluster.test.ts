@@ -165,6 +165,41 @@ describe.skipIf(!hasRedis)("three nodes on one Redis and one database", () => {
     expect(new Set(acks.map((x) => x.message.seq)).size).toBe(90)
   })
 
+  test("a node stopped gracefully tells and disconnects its own clients only: the other nodes' stay and chat on", async () => {
+    const [jo, kim, lee] = await Promise.all(["jo", "kim", "lee"].map((n) => signUp(on(0), n)))
+    const id = await createConversation(on(0), jo!, [kim!, lee!])
+    const extra = await cluster.start()
+    try {
+      const [j, k, l] = await Promise.all([
+        connect(on(0), jo!),
+        connect(on(1), kim!),
+        connect(on(extra), lee!),
+      ])
+      await Promise.all([j, k, l].map((s) => joinRoom(s!, id)))
+      const told = { j: collect(j!, "server_shutdown"), k: collect(k!, "server_shutdown") }
+      const leaving = collect(l!, "server_shutdown")
+      const dropped: string[] = []
+      j!.on("disconnect", () => dropped.push("jo"))
+      k!.on("disconnect", () => dropped.push("kim"))
+      await extra.stop("SIGTERM")
+      expect(leaving).toHaveLength(1)
+      // Redis carries broadcasts in a few milliseconds: anything misdirected would be here by now.
+      await Bun.sleep(300)
+      expect(told.j).toHaveLength(0)
+      expect(told.k).toHaveLength(0)
+      expect(dropped).toEqual([])
+      const heard = collect(k!, "new_message")
+      const ack = await j!
+        .timeout(5000)
+        .emitWithAck("send_message", { conversationId: id, text: "still here" })
+      expect(ack.ok).toBe(true)
+      await until(() => heard.length === 1, 5000, "the message on the other node")
+      expect(heard[0].message.text).toBe("still here")
+    } finally {
+      await extra.stop("SIGKILL")
+    }
+  })
+
   test("node 2 killed under traffic: its client reconnects to node 3, syncs, and holds every acknowledged message once", async () => {
     const [hal, ivy] = await Promise.all(["hal", "ivy"].map((n) => signUp(on(0), n)))
     const id = await createConversation(on(0), hal!, [ivy!])

@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test"
+import { WAL_AUTOCHECKPOINT_PAGES } from "../src/db.ts"
 import { connect, createConversation, join as joinRoom, signUp } from "./helpers/clients.ts"
 import { useTestServer } from "./helpers/useTestServer.ts"
 import { until } from "./helpers/wait.ts"
@@ -6,7 +7,7 @@ import { messagesInFileAlone } from "./helpers/walFile.ts"
 
 const h = useTestServer()
 
-test("once the writer rests, the log is checkpointed: a copy of the database file alone holds the last message", async () => {
+test("a while after a write, the log is checkpointed: a copy of the database file alone holds the last message", async () => {
   const [alice, bob] = await Promise.all([signUp(h, "alice"), signUp(h, "bob")])
   const id = await createConversation(h, alice, [bob])
   const socket = await connect(h, alice)
@@ -18,4 +19,17 @@ test("once the writer rests, the log is checkpointed: a copy of the database fil
     10_000,
     "the message in the database file",
   )
+})
+
+test("the checkpoints are the checkpointer thread's: the server's connection would not run one for a log this small", async () => {
+  // The automatic checkpoint of the server's own connection waits for a log of this many pages, so the
+  // copy above came from the thread; its runs are counted, and shown in /metrics.
+  const { rows } = await h.server.database.client.execute("PRAGMA wal_autocheckpoint")
+  expect(Number(rows[0]?.wal_autocheckpoint)).toBe(WAL_AUTOCHECKPOINT_PAGES)
+  expect(WAL_AUTOCHECKPOINT_PAGES).toBeGreaterThan(1000)
+  await until(() => (h.server.checkpoint?.stats.runs ?? 0) > 0, 10_000, "a checkpoint by the thread")
+  const { last } = h.server.checkpoint!.stats
+  expect(last!.checkpointed).toBe(last!.log)
+  const metrics = await (await fetch(`${h.url}/metrics`)).text()
+  expect(metrics).toMatch(/^causerie_wal_checkpoint_seconds_count [1-9]/m)
 })

@@ -139,6 +139,18 @@ export function createMetrics({
     },
   })
 
+  const walCheckpoints = new Histogram({
+    name: "causerie_wal_checkpoint_seconds",
+    help: "Checkpoints of the SQLite write-ahead log, run off the event loop: how long each took",
+    buckets: LATENCY_BUCKETS,
+    registers,
+  })
+  const walFrames = new Gauge({
+    name: "causerie_wal_frames",
+    help: "Frames (4 KiB pages) in the SQLite write-ahead log at the last checkpoint",
+    registers,
+  })
+
   new Counter({
     name: "causerie_log_lines_dropped_total",
     help: "Log lines that could not be written (a full disk, a closed pipe) and were dropped",
@@ -195,6 +207,10 @@ export function createMetrics({
       childOf(dbTimes, `${operation} ${outcome}`, () => dbDuration.labels(operation, outcome)).observe(
         seconds,
       )
+    },
+    walCheckpoint(seconds: number, frames: number) {
+      walCheckpoints.observe(seconds)
+      walFrames.set(frames)
     },
     loopStall(seconds: number) {
       loopStalls.observe(seconds)

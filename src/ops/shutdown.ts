@@ -120,8 +120,9 @@ export async function gracefulStop(p: StopParts): Promise<boolean> {
   p.drain.start()
   // No new connections; the open ones stay up until the end so acknowledgements still get out.
   p.server.stop(false).catch(() => {})
-  // Tell clients first, so they stop sending and can pick another server.
-  p.io.emit("server_shutdown", { reconnectAfterMs: RECONNECT_AFTER_MS })
+  // Tell clients first, so they stop sending and can pick another server: this node's clients only
+  // (through the cluster adapter, io.emit and io.disconnectSockets reach every node's).
+  p.io.local.emit("server_shutdown", { reconnectAfterMs: RECONNECT_AFTER_MS })
 
   const answered = await within(p.drain.idle(), left())
   const committed = await within(p.flush(), left())
@@ -133,7 +134,7 @@ export async function gracefulStop(p: StopParts): Promise<boolean> {
     s.disconnect(true)
   })
   await within(Promise.all(quiet), left())
-  p.io.disconnectSockets(true)
+  p.io.local.disconnectSockets(true)
   await within(Promise.resolve(p.detach()), Math.max(left(), 100))
   // Remaining HTTP keep-alive connections are closed; this resolves quickly once the sockets are gone.
   await within(p.server.stop(true), Math.max(left(), 100))
