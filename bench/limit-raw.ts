@@ -2,9 +2,12 @@
 // A client picks its room with ?room=N; every frame it sends is published to the
 // room (sender included) as "<id> <room> <text>" so the generator can run the
 // same completeness/order checks as with Socket.IO.
+import { serveStalls } from "./limit-stalls.ts"
+
 type Data = { room: string }
 
 let nextId = 0
+const metrics = serveStalls()
 
 const server = Bun.serve({
   hostname: process.env.HOST ?? "127.0.0.1",
@@ -12,6 +15,7 @@ const server = Bun.serve({
   fetch(req, srv) {
     const url = new URL(req.url)
     if (url.pathname === "/readyz" || url.pathname === "/healthz") return new Response("ok")
+    if (url.pathname === "/metrics") return metrics()
     if (url.pathname === "/ws") {
       const room = url.searchParams.get("room") ?? "0"
       if (srv.upgrade(req, { data: { room } })) return undefined

@@ -3,6 +3,7 @@
 // Whatever the real server reaches is compared against this.
 import { Server as Engine } from "@socket.io/bun-engine"
 import { Server } from "socket.io"
+import { serveStalls } from "./limit-stalls.ts"
 
 const io = new Server()
 const engine = new Engine({ path: "/socket.io/" })
@@ -31,6 +32,7 @@ io.on("connection", (socket) => {
 })
 
 const { fetch: engineFetch, websocket } = engine.handler()
+const metrics = serveStalls()
 
 Bun.serve({
   hostname: process.env.HOST ?? "127.0.0.1",
@@ -39,6 +41,7 @@ Bun.serve({
   fetch(req, server) {
     const { pathname } = new URL(req.url)
     if (pathname === "/readyz" || pathname === "/healthz") return new Response("ok")
+    if (pathname === "/metrics") return metrics()
     return engineFetch(req, server)
   },
   websocket,
