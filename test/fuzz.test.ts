@@ -54,7 +54,13 @@ beforeAll(async () => {
   const logger = createLogger("error", { destination: { write: (line: string) => serverErrors.push(line) } })
   h = await startTestServer(env, { logger })
   const names = ["alice", "bob", "fuzzer", "httpfuzzer", "m1", "m2", "m3"] as const
-  const signed = await Promise.all(names.map(async (n) => [n, await signUp(h, n)] as const))
+  // Alice first: the first account becomes the server's admin, and a fuzzer that were the admin would
+  // disable, reset or delete the other accounts by id (the bystanders', its own socket twin's).
+  const first = [names[0], await signUp(h, names[0])] as const
+  const signed = [
+    first,
+    ...(await Promise.all(names.slice(1).map(async (n) => [n, await signUp(h, n)] as const))),
+  ]
   type Cast = Record<(typeof names)[number], TestUser>
   const { alice, bob, m1, m2, m3, ...rest } = Object.fromEntries(signed) as Cast
   ;[fuzzer, httpFuzzer] = [rest.fuzzer, rest.httpfuzzer]
