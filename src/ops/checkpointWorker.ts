@@ -23,6 +23,8 @@ async function checkpoint(): Promise<void> {
   try {
     // PASSIVE never waits for the server's connection: it copies what no reader still needs.
     const row = (await client.execute("PRAGMA wal_checkpoint(PASSIVE)")).rows[0]
+    // Another connection's checkpoint under way (another node's, on a shared file): next period.
+    if (Number(row?.busy ?? 0) !== 0) dirty = true
     tell({
       type: "checkpointed",
       log: Number(row?.log ?? 0),
