@@ -32,6 +32,8 @@ const MIGRATIONS_TABLE = "__drizzle_migrations"
  * thread fall behind, and serves the command-line tools, which run without it.
  */
 export const WAL_AUTOCHECKPOINT_PAGES = 16000
+/** Without that thread (it failed): SQLite's own default, short checkpoints inside commits. */
+export const WAL_AUTOCHECKPOINT_ALONE_PAGES = 1000
 
 /** Opens the database, sets WAL/foreign keys/busy timeout on local files, and migrates it. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {

@@ -5,7 +5,7 @@ import type { Server } from "bun"
 import { Server as SocketIOServer } from "socket.io"
 import type { Config } from "./config.ts"
 import type { ChatServer } from "./contract.ts"
-import { type Database, localPath, openDatabase } from "./db.ts"
+import { type Database, localPath, openDatabase, WAL_AUTOCHECKPOINT_ALONE_PAGES } from "./db.ts"
 import { createApp } from "./http/app.ts"
 import { timeDatabase } from "./ops/dbTiming.ts"
 import { type Listener, listen, PING_INTERVAL_MS } from "./ops/listener.ts"
@@ -195,6 +195,12 @@ async function build(config: Config, options: ServerOptions, listener: Listener)
     ? startCheckpointer(config.databaseUrl, {
         observe: (seconds, { log }) => metrics.walCheckpoint(seconds, log),
         onError: (message) => logger.warn({ event: "wal_checkpoint_failed" }, message),
+        onDown: () => {
+          logger.warn({ event: "wal_checkpoint_failed" }, "WAL checkpoints are back inside commits")
+          void database.client
+            .execute(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_ALONE_PAGES}`)
+            .catch(() => {})
+        },
       })
     : undefined
   timeDatabase(database.client, metrics, (err) => {

@@ -121,6 +121,18 @@ describe("the executable, alone in an empty folder", () => {
       expect(got.message.text).toBe("hello from the binary")
       const reply = await b!.emitWithAck("send_message", { conversationId: id, text: "hello back" })
       expect(reply.ok).toBe(true)
+      // The checkpointer thread is an entry of the executable of its own: found there, and at work.
+      const checkpoints = async () =>
+        Number(
+          /^causerie_wal_checkpoint_seconds_count (\d+)$/m.exec(
+            await (await fetch(`${h.url}/metrics`)).text(),
+          )?.[1] ?? 0,
+        )
+      const deadline = Date.now() + 10_000
+      while ((await checkpoints()) === 0) {
+        if (Date.now() > deadline) throw new Error("no checkpoint by the executable's thread within 10 s")
+        await Bun.sleep(50)
+      }
 
       const notice = waitFor(a!, "server_shutdown")
       child.kill("SIGTERM")

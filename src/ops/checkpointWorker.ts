@@ -23,8 +23,12 @@ async function checkpoint(): Promise<void> {
   try {
     // PASSIVE never waits for the server's connection: it copies what no reader still needs.
     const row = (await client.execute("PRAGMA wal_checkpoint(PASSIVE)")).rows[0]
-    // Another connection's checkpoint under way (another node's, on a shared file): next period.
-    if (Number(row?.busy ?? 0) !== 0) dirty = true
+    // Another connection's checkpoint under way (another node's, on a shared file): the row says
+    // busy and -1 frames; this one is tried again the next period.
+    if (Number(row?.busy ?? 0) !== 0) {
+      dirty = true
+      return
+    }
     tell({
       type: "checkpointed",
       log: Number(row?.log ?? 0),
