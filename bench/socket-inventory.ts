@@ -40,6 +40,8 @@ async function parent() {
     MAX_PENDING_SESSIONS: "100000",
   })
   const server = await createServer(config)
+  let warm: ReturnType<typeof openSockets> | undefined
+  let load: ReturnType<typeof openSockets> | undefined
   try {
     // One more user than needed: its socket warms the code paths up before the baseline.
     const tokens: string[] = []
@@ -53,6 +55,7 @@ async function parent() {
           displayName: `user ${i}`,
         }),
       })
+      if (res.status !== 201) throw new Error(`registration ${i}: ${res.status} ${await res.text()}`)
       tokens.push(((await res.json()) as { token: string }).token)
     }
     const settle = async () => {
@@ -61,13 +64,13 @@ async function parent() {
         await Bun.sleep(200)
       }
     }
-    const warm = openSockets(server.url, tokens.slice(-1), 1)
+    warm = openSockets(server.url, tokens.slice(-1), 1)
     await warm.ready
     await settle()
     const before = { heap: heapStats(), rss: process.memoryUsage().rss }
     if (process.env.SNAPSHOT)
       await Bun.write(`${process.env.SNAPSHOT}.before`, Bun.generateHeapSnapshot("v8"))
-    const load = openSockets(server.url, tokens, sockets)
+    load = openSockets(server.url, tokens, sockets)
     await load.ready
     await Bun.sleep(2000)
     await settle()
@@ -89,9 +92,9 @@ async function parent() {
       .sort((a, b) => b.perSocket - a.perSocket)
       .slice(0, Number(values.top))
     for (const r of rows) console.log(`${r.perSocket.toFixed(2).padStart(8)}  ${r.type}`)
-    load.kill()
-    warm.kill()
   } finally {
+    load?.kill()
+    warm?.kill()
     await server.stop()
     rmSync(dir, { recursive: true, force: true })
   }

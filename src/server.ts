@@ -190,19 +190,19 @@ async function build(config: Config, options: ServerOptions, listener: Listener)
   stalls = monitorLoopStalls(metrics.loopStall)
   observeLag = metrics.clusterLag
   // A local file is checkpointed by a thread of its own, rather than inside a busy commit.
-  const local = config.databaseUrl.startsWith("file:") && localPath(config.databaseUrl) !== undefined
-  const checkpoint = local
-    ? startCheckpointer(config.databaseUrl, {
-        observe: (seconds, { log }) => metrics.walCheckpoint(seconds, log),
-        onError: (message) => logger.warn({ event: "wal_checkpoint_failed" }, message),
-        onDown: () => {
-          logger.warn({ event: "wal_checkpoint_failed" }, "WAL checkpoints are back inside commits")
-          void database.client
-            .execute(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_ALONE_PAGES}`)
-            .catch(() => {})
-        },
-      })
-    : undefined
+  const checkpoint =
+    dbFile !== undefined
+      ? startCheckpointer(config.databaseUrl, {
+          observe: (seconds, { log }) => metrics.walCheckpoint(seconds, log),
+          onError: (message) => logger.warn({ event: "wal_checkpoint_failed" }, message),
+          onDown: () => {
+            logger.warn({ event: "wal_checkpoint_failed" }, "WAL checkpoints are back inside commits")
+            void database.client
+              .execute(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_ALONE_PAGES}`)
+              .catch(() => {})
+          },
+        })
+      : undefined
   timeDatabase(database.client, metrics, (err) => {
     storage.observeWrite(err)
     if (err === undefined) checkpoint?.wrote()

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import pkg from "../package.json" with { type: "json" }
 import { closeAll, connect, createConversation, join as joinRoom, signUp } from "./helpers/clients.ts"
+import { waitFor as poll } from "./helpers/node.ts"
 import type { TestServer } from "./helpers/server.ts"
 import { waitFor } from "./helpers/wait.ts"
 
@@ -128,11 +129,11 @@ describe("the executable, alone in an empty folder", () => {
             await (await fetch(`${h.url}/metrics`)).text(),
           )?.[1] ?? 0,
         )
-      const deadline = Date.now() + 10_000
-      while ((await checkpoints()) === 0) {
-        if (Date.now() > deadline) throw new Error("no checkpoint by the executable's thread within 10 s")
-        await Bun.sleep(50)
-      }
+      await poll(
+        async () => (await checkpoints()) > 0,
+        "a checkpoint by the executable's thread",
+        () => child.exitCode !== null,
+      )
 
       const notice = waitFor(a!, "server_shutdown")
       child.kill("SIGTERM")

@@ -23,8 +23,8 @@ const dbPath = join(dir, "chat.db")
 let child: NodeProcess | undefined
 
 afterEach(() => closeAll())
-afterAll(() => {
-  child?.proc.kill("SIGKILL")
+afterAll(async () => {
+  await child?.stop("SIGKILL")
   rmSync(dir, { recursive: true, force: true })
 })
 

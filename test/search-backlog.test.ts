@@ -92,6 +92,7 @@ test("edited, then deleted, before the index reached it: indexed as it stands, t
 test("a backlog left when the server stopped is indexed after the next start", async () => {
   const id = await createConversation(h, alice, [bob])
   const messageId = await storedBehindTheIndex(id, bob.id, "persimmon after a crash")
+  expect(progress()).toBeLessThan(messageId)
   Object.assign(h, await h.restart())
   await until(() => progress() >= messageId, 10_000, "the backlog indexed")
   expect(inIndex("persimmon")).toEqual([messageId])

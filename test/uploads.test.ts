@@ -288,7 +288,7 @@ describe("downloads", () => {
   })
 
   test("If-Range: the range while the ETag matches, the whole file otherwise; If-None-Match: 304", async () => {
-    const { ann, data, file } = await posted()
+    const { ann, eve, data, file } = await posted()
     const etag = (await download(h, ann, file.url, { method: "HEAD" })).headers.get("etag")!
     expect(etag).toBe(`"${file.id}"`)
     const resumed = await download(h, ann, file.url, { headers: { range: "bytes=100-", "if-range": etag } })
@@ -312,7 +312,6 @@ describe("downloads", () => {
     }
     expect((await download(h, ann, file.url, { headers: { "if-none-match": '"other"' } })).status).toBe(200)
     // Someone who may not read it learns nothing from a tag either.
-    const { eve } = await posted()
     expect((await download(h, eve, file.url, { headers: { "if-none-match": etag } })).status).toBe(404)
   })
 

@@ -47,17 +47,16 @@ const stored = (r: Row): StoredUpload => ({
   storageKey: String(r.storage_key),
 })
 
+/** The bytes one uploader keeps, on the (uploader_id, size) index. */
+const KEPT_BY = "SELECT coalesce(sum(size), 0) AS n FROM uploads WHERE uploader_id = ?"
+
 /** The upload service over one database and one storage. */
 export function createUploads({ db, storage, maxBytes, quotaBytes = 0, types, limit }: UploadDeps) {
   const query = async (sql: string, args: (string | number | null)[]) =>
     (await db.$client.execute({ sql, args })).rows
 
   /** Bytes of the files `uploaderId` keeps (sent, or waiting to be). */
-  const keptBy = async (uploaderId: number) =>
-    Number(
-      (await query("SELECT coalesce(sum(size), 0) AS n FROM uploads WHERE uploader_id = ?", [uploaderId]))[0]!
-        .n,
-    )
+  const keptBy = async (uploaderId: number) => Number((await query(KEPT_BY, [uploaderId]))[0]!.n)
 
   /** Removes the files of these unreferenced uploads, then their rows; a failed removal is tried again by the sweep. */
   async function removeUnreferenced(where: string, args: (string | number)[]): Promise<number> {
@@ -117,7 +116,7 @@ export function createUploads({ db, storage, maxBytes, quotaBytes = 0, types, li
         const { rowsAffected } = await db.$client.execute({
           sql: `INSERT INTO uploads (id, uploader_id, name, mime, size, duration_ms, storage_key)
                 SELECT ?, ?, ?, ?, ?, ?, ?
-                 WHERE ? = 0 OR (SELECT coalesce(sum(size), 0) FROM uploads WHERE uploader_id = ?) + ? <= ?`,
+                 WHERE ? = 0 OR (${KEPT_BY}) + ? <= ?`,
           args: [
             ...[id, uploader.id, meta.name, file.mime, file.size, meta.durationMs, id],
             ...[quotaBytes, uploader.id, file.size, quotaBytes],

@@ -162,7 +162,7 @@ describe("two people chatting", () => {
     await listLink(ada, "Bruno Martin").filter({ hasText: "muted" }).waitFor({ state: "detached" })
   })
 
-  test("the other reads while this window is loading the conversation: the tick still says Read", async () => {
+  test("the other reads while this window is loading the conversation: the tick still says Read", async (t) => {
     // Bruno looks at his list, so the new message stays unread.
     await bruno.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Conversations" }).click()
     await bruno.waitForURL(/\/$/)
@@ -170,7 +170,7 @@ describe("two people chatting", () => {
     await message(ada, "read while Ada loads").getByRole("img", { name: "Delivered" }).waitFor()
     // Ada's window reloads. Its read of the conversation is answered (unread then) but handed over only
     // once Bruno has read the message and Ada's window has heard so, as a slow server would.
-    const load = await holdAnswers(ada, new RegExp(`/api/conversations/${conversationId}$`))
+    const load = await holdAnswers(t, ada, new RegExp(`/api/conversations/${conversationId}$`))
     // The reloaded page's socket, every frame from its first.
     const frames = { framesent: [], framereceived: [] }
     const opened = new Promise((resolve) =>

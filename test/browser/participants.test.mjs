@@ -24,7 +24,7 @@ async function windowAs(account, path, onRequest = () => {}) {
   return page
 }
 
-test("an admin renames, adds, promotes, demotes and removes; a member blocks, unblocks and leaves", async () => {
+test("an admin renames, adds, promotes, demotes and removes; a member blocks, unblocks and leaves", async (t) => {
   const [ada, bruno, carole] = [
     await register(server, "Ada Lovelace"),
     await register(server, "Bruno Martin"),
@@ -55,7 +55,7 @@ test("an admin renames, adds, promotes, demotes and removes; a member blocks, un
   // Adding Carole makes Ada's window read its conversation list again. That answer says Carole is
   // offline (she is, then); it is held here until she has come online and been shown so, as a slow
   // server would: coming late, it must not show her offline again.
-  const list = await holdAnswers(pageA, (url) => url.pathname === "/api/conversations")
+  const list = await holdAnswers(t, pageA, (url) => url.pathname === "/api/conversations")
   await panel.getByLabel("Add people").fill("Carole")
   await panel.getByRole("button", { name: "Add Carole Dupont" }).click()
   await members.filter({ hasText: "Carole Dupont" }).waitFor()

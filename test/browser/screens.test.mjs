@@ -294,7 +294,7 @@ describe("administration", () => {
   })
   after(() => invited?.close())
 
-  test("a server admin disables and enables an account, makes an invite someone signs up with, revokes one, and reads the audit log", async () => {
+  test("a server admin disables and enables an account, makes an invite someone signs up with, revokes one, and reads the audit log", async (t) => {
     const admin = await createAdmin(invited)
     const bob = await createAdmin(invited, "Bob Disabled")
     await api(invited, admin, "DELETE", `/api/admin/users/${bob.user.id}/admin`)
@@ -304,7 +304,7 @@ describe("administration", () => {
     // the server before he was disabled, reaches the page after (held here so that it does every time),
     // and must not show him enabled again.
     await page.getByRole("button", { name: "Disable Bob Disabled" }).waitFor()
-    const search = await holdAnswers(page, /\/api\/admin\/users\?.*q=Bob/)
+    const search = await holdAnswers(t, page, /\/api\/admin\/users\?.*q=Bob/)
     await page.getByLabel("Find accounts").fill("Bob Disabled")
     await search.read()
     await page.getByRole("button", { name: "Disable Bob Disabled" }).click()
@@ -370,6 +370,7 @@ describe("administration", () => {
     // Every action, then another filter chosen before that answer came: the late answer (held here until
     // the filtered one is shown) must not replace the filtered list.
     const whole = await holdAnswers(
+      t,
       page,
       (url) => url.pathname === "/api/admin/audit" && !url.searchParams.has("action"),
     )

@@ -70,8 +70,10 @@ export async function within(promise, what) {
  * Makes the answer to the page's next requests for `url` (a route matcher) come late: each is read from
  * the server at once, then held until `release()`. `read` settles once the server has answered one,
  * `delivered` once the page has been given it; both fail after 30 s. Other methods than `method` pass.
+ * The hold ends with the test `t` at the latest, so that a failure does not leave the page's later
+ * requests held.
  */
-export async function holdAnswers(page, url, method = "GET") {
+export async function holdAnswers(t, page, url, method = "GET") {
   let release
   let read
   let delivered
@@ -83,25 +85,32 @@ export async function holdAnswers(page, url, method = "GET") {
     failed = reject
   })
   wasDelivered.catch(() => {}) // seen by `delivered()`; nobody may ask
-  await page.route(url, async (route) => {
-    try {
-      await hold(route)
-    } catch (err) {
-      failed(err)
-    }
-  })
   const hold = async (route) => {
     if (route.request().method() !== method) return route.continue()
     const answer = await route.fetch()
     read()
     await released
     await route.fulfill({ response: answer })
+    // Delivered once the page holds the whole answer, not when Playwright has handed it over: a check
+    // after the next frame then sees what the page made of it.
+    await (await route.request().response())?.finished()
     delivered()
   }
+  await page.route(url, async (route) => {
+    try {
+      await hold(route)
+    } catch (err) {
+      failed(err)
+      // Never left hanging: the page would wait for this answer forever.
+      await route.continue().catch(() => {})
+    }
+  })
+  const stop = () => page.unroute(url)
+  t.after(stop)
   return {
     release,
     read: () => within(wasRead, `an answer to ${url}`),
     delivered: () => within(wasDelivered, `the late answer to ${url}`),
-    stop: () => page.unroute(url),
+    stop,
   }
 }

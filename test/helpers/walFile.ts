@@ -4,14 +4,15 @@
  * catch-up some time later, then the idle checkpoint), when it counts what the server does.
  */
 import { Database } from "bun:sqlite"
-import { copyFileSync } from "node:fs"
+import { copyFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { tempDir } from "./server.ts"
 import { until } from "./wait.ts"
 
 /** The first row of `sql` in a copy of the database file at `dbPath` alone (its log left behind). */
 function inFileAlone<T>(dbPath: string, sql: string, ...args: (string | number)[]): T | undefined {
-  const copy = join(tempDir(), "copy.db")
+  const dir = tempDir()
+  const copy = join(dir, "copy.db")
   copyFileSync(dbPath, copy)
   const db = new Database(copy)
   try {
@@ -20,6 +21,8 @@ function inFileAlone<T>(dbPath: string, sql: string, ...args: (string | number)[
     return undefined // the schema itself may not be in the file yet
   } finally {
     db.close()
+    // Polled every few milliseconds by some tests: each copy goes at once.
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 

@@ -13,6 +13,8 @@ export type Tick = "sent" | "delivered" | "read"
 
 export interface MessageItemProps {
   message: ChatMessage
+  /** The message a search result or a quote led to: marked. */
+  found?: boolean
   /** For my messages: how far the others got. */
   tick?: Tick
   /** May delete others' messages (an admin of the group). */
@@ -29,6 +31,7 @@ const nameOf = (user: { displayName: string | null; email: string }) =>
 
 export function MessageItem({
   message,
+  found = false,
   tick,
   canModerate,
   onReply,
@@ -76,7 +79,12 @@ export function MessageItem({
   }
 
   return (
-    <article id={`m-${message.id}`} class={mine ? "msg mine" : "msg"} aria-labelledby={headId} tabIndex={-1}>
+    <article
+      id={`m-${message.id}`}
+      class={`msg${mine ? " mine" : ""}${found ? " found" : ""}`}
+      aria-labelledby={headId}
+      tabIndex={-1}
+    >
       <header id={headId} class="msg-head">
         <span class="sender">{mine ? t("list.you") : nameOf(message.sender)}</span>{" "}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt, true)}</time>

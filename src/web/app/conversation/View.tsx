@@ -62,6 +62,8 @@ export function ConversationView({ id }: { id: number }) {
   const nextBefore = useSignal<number | null | undefined>(undefined)
   const failure = useSignal("")
   const notice = useSignal("")
+  /** The message a search result or a quote led to, marked. */
+  const found = useSignal<number | null>(null)
   const gone = useSignal(false)
   const typing = useSignal<Record<number, "typing" | "recording">>({})
   const replyTo = useSignal<ChatMessage | null>(null)
@@ -148,9 +150,10 @@ export function ConversationView({ id }: { id: number }) {
       ...(nextBefore.value ? { before: nextBefore.value } : {}),
     })
     if (box && nextBefore.value !== undefined) keepFromBottom.current = box.scrollHeight - box.scrollTop
-    let list = messages.value
-    for (const m of page.messages) if (!list.some((x) => x.id === m.id)) list = upsert(list, m)
-    messages.value = list
+    // One merge per page: a reveal loads up to 2,000 messages, an insertion each would copy the list each time.
+    const loaded = new Set(messages.value.map((m) => m.id))
+    const older = page.messages.filter((m) => !loaded.has(m.id))
+    messages.value = [...older, ...messages.value].sort((a, b) => a.seq - b.seq)
     nextBefore.value = page.nextBefore
   }
 
@@ -166,9 +169,11 @@ export function ConversationView({ id }: { id: number }) {
    */
   const reveal = async (messageId: number) => {
     try {
-      if (nextBefore.value === undefined) await loadOlder()
       for (let i = 0; i < REVEAL_PAGES && nextBefore.value !== null; i++) {
         if (messages.value.some((m) => m.id === messageId)) break
+        // Ids rise with seq in a conversation: one above the oldest loaded and not loaded is not in it.
+        const oldest = messages.value[0]
+        if (oldest && messageId > oldest.id) break
         await loadOlder(REVEAL_PAGE)
       }
     } catch (err) {
@@ -183,8 +188,7 @@ export function ConversationView({ id }: { id: number }) {
         return
       }
       stickToBottom.current = false
-      for (const old of document.querySelectorAll(".msg.found")) old.classList.remove("found")
-      target.classList.add("found")
+      found.value = messageId
       target.scrollIntoView({ block: "center" })
       target.focus()
     })
@@ -537,6 +541,7 @@ export function ConversationView({ id }: { id: number }) {
               <MessageItem
                 key={m.id}
                 message={m}
+                found={m.id === found.value}
                 tick={m.sender.id === mineId ? tickOf(m) : undefined}
                 canModerate={canModerate}
                 onReply={(message) => {

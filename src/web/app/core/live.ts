@@ -47,8 +47,9 @@ function readIfLooking(c: ConversationItem): ConversationItem {
   return { ...c, unreadCount: 0, readSeq: Math.max(c.readSeq, c.lastSeq) }
 }
 
-/** Reads of the list asked so far; presence events heard so far, and the count at each user's last one. */
+/** Reads of the list asked so far, and the newest; presence events heard so far, and the count at each user's last one. */
 let listReads = 0
+let newestRead: Promise<void> = Promise.resolve()
 let presenceHeard = 0
 const presenceAt = new Map<number, number>()
 
@@ -57,11 +58,17 @@ const presenceAt = new Map<number, number>()
  * many events, and answers may come late: one overtaken by a later read is dropped, and the presence
  * it carries does not undo a `presence` event heard after it was asked for.
  */
-export async function refreshConversations(): Promise<void> {
+export function refreshConversations(): Promise<void> {
   const read = ++listReads
   const heard = presenceHeard
-  const answer = (await http.conversations.list()) as ConversationItem[]
-  if (read !== listReads) return
+  // An overtaken read resolves with the newest: who waits for it gets the list as it now stands.
+  newestRead = http.conversations
+    .list()
+    .then((answer) => (read === listReads ? showList(answer as ConversationItem[], heard) : newestRead))
+  return newestRead
+}
+
+function showList(answer: ConversationItem[], heard: number): void {
   const list = answer.map(readIfLooking)
   conversations.value = list
   conversationsLoaded.value = true
@@ -221,11 +228,12 @@ export function renewingSession<T>(work: Promise<T>): Promise<T> {
  */
 async function refused(client: Chat, again: boolean): Promise<void> {
   await renewals
+  // Only a 401 says the cookie is no one's: a failed request (a network hiccup) is not a sign-out.
   const signedIn =
     again &&
     (await http.me().then(
       () => true,
-      () => false,
+      (err) => !(err instanceof CauserieError && err.status === 401),
     ))
   if (chat.value !== client) return
   if (signedIn) client.socket.connect()
