@@ -53,6 +53,16 @@ test("a file that would cross the quota midway is cut off as it streams; the par
   const pieces = Array.from({ length: 4 }, () => png(3_000 - 8))
   expect(refusal(await upload(h, cat, streamed(pieces), "rest.png"))).toEqual(QUOTA_REFUSAL)
   expect(refusal(await upload(h, cat, png(6_000 - 8), "declared.png"))).toEqual(QUOTA_REFUSAL)
+  // A body far past the quota (30 MB) is answered long before its end: the server stopped reading it.
+  let pulled = 0
+  const long = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled++ < 10_000) controller.enqueue(pulled === 1 ? png(3_000 - 8) : new Uint8Array(3_000))
+      else controller.close()
+    },
+  })
+  expect(refusal(await upload(h, cat, long, "endless.png"))).toEqual(QUOTA_REFUSAL)
+  expect(pulled).toBeLessThan(1_000)
   expect({ rows: h.query("select id from uploads"), disk: filesOnDisk(h) }).toEqual(before)
   expect(filesOnDisk(h).partial).toEqual([])
   expect((await upload(h, cat, png(5_000 - 8), "exactly.png")).status).toBe(201)
